@@ -1,0 +1,1 @@
+//! PNG charts. STUB — being written.

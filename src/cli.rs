@@ -1,0 +1,292 @@
+//! Command-line interface: clap derive, one enum variant per verb.
+//!
+//! In: `argv`. Out: a [`Cli`] value the `cmd` module dispatches on. Usage errors exit 2 (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const ABOUT: &str = "Checks the predictions of \"The State of Backend Engineering in 2026\" against real job postings.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  jobtrend run                                   # the scheduled job: ingest every configured source, report, verdicts
+  jobtrend ingest html ../shared/data/hn-whoishiring/html
+  jobtrend stats
+  jobtrend trends --by quarter --keywords typescript,javascript
+  jobtrend report --out reports
+  jobtrend check --format md
+
+Exit codes: 0 all good, 1 some inputs failed, 2 usage or fatal error, 3 another run holds the lock.";
+
+#[derive(Debug, Parser)]
+#[command(name = "jobtrend", version, about = ABOUT, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Dataset directory.
+    #[arg(long, global = true, env = "JOBTREND_DATA", default_value = "data", value_name = "DIR")]
+    pub data: PathBuf,
+
+    /// More log output (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Only errors on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add postings to the dataset from saved pages or public sources.
+    #[command(subcommand)]
+    Ingest(IngestSource),
+
+    /// Postings per source and month, date coverage, dataset size, last runs.
+    #[command(after_help = "Examples:\n  jobtrend stats\n  jobtrend --data /srv/jobtrend/data stats --json")]
+    Stats(StatsArgs),
+
+    /// Which keywords a text mentions (the matcher on its own).
+    #[command(
+        name = "match",
+        after_help = "Examples:\n  jobtrend match posting.txt\n  echo 'Rust + Postgres, no go-to-market' | jobtrend match --explain -\n  jobtrend match --jsonl postings.jsonl > matched.jsonl"
+    )]
+    Match(MatchArgs),
+
+    /// Share of postings that mention each keyword per period, with 95% Wilson intervals.
+    #[command(
+        after_help = "Examples:\n  jobtrend trends --keywords typescript,javascript\n  jobtrend trends --by year --format csv > trends.csv\n  jobtrend trends --by quarter --since 2022-01 --source hn --format json"
+    )]
+    Trends(TrendsArgs),
+
+    /// Write PNG charts, index.md, index.html and trends.csv.
+    #[command(after_help = "Examples:\n  jobtrend report\n  jobtrend report --out /var/www/jobtrend --by quarter")]
+    Report(ReportArgs),
+
+    /// Verdicts on the article's predictions (supported / contradicted / inconclusive).
+    #[command(after_help = "Examples:\n  jobtrend check\n  jobtrend check --format json | jq '.[] | select(.verdict == \"supported\")'\n  jobtrend check --predictions my-claims.toml --format md")]
+    Check(CheckArgs),
+
+    /// The scheduled job: ingest every configured source, then write the report and the verdicts.
+    #[command(after_help = "Examples:\n  jobtrend run\n  jobtrend run --config /etc/jobtrend.toml -q\n  jobtrend run --wait")]
+    Run(RunArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IngestSource {
+    /// Saved HTML pages: HN "Who is hiring?" threads, schema.org JobPosting pages, any job page.
+    #[command(
+        after_help = "Examples:\n  jobtrend ingest html ../shared/data/hn-whoishiring/html\n  jobtrend ingest html saved/job.html.gz --date 2025-06-01\n  jobtrend ingest html pages/ --json"
+    )]
+    Html(IngestHtmlArgs),
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct IngestCommon {
+    /// Print the summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Wait for another run's lock instead of exiting with code 3.
+    #[arg(long)]
+    pub wait: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct IngestHtmlArgs {
+    /// Files or directories (searched recursively for .html, .htm, .html.gz).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Date for pages that state none (else the file's modification time).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<chrono::NaiveDate>,
+
+    /// Parser threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+
+    #[command(flatten)]
+    pub common: IngestCommon,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct StatsArgs {
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct MatchArgs {
+    /// Keyword taxonomy directory (default: the taxonomy built into the binary).
+    #[arg(long, value_name = "DIR")]
+    pub keywords: Option<PathBuf>,
+
+    /// Show each match: text, offset, the rule that matched or vetoed it.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Input lines are {"id": ..., "text": ...}; output lines {"id": ..., "keywords": [...]}.
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// Input files; `-` or none for stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Period {
+    #[default]
+    Month,
+    Quarter,
+    Year,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum TableFormat {
+    #[default]
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct TrendFilter {
+    /// Period to aggregate by.
+    #[arg(long, value_enum, default_value_t = Period::Month)]
+    pub by: Period,
+
+    /// Keyword ids, comma separated (default: all).
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub keywords: Vec<String>,
+
+    /// Only these sources (comma separated), e.g. hn.
+    #[arg(long, value_delimiter = ',', value_name = "SOURCE,...")]
+    pub source: Vec<String>,
+
+    /// First month to include.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub since: Option<String>,
+
+    /// Last month to include.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub until: Option<String>,
+
+    /// Keyword taxonomy directory (default: built in).
+    #[arg(long = "keywords-dir", value_name = "DIR")]
+    pub keywords_dir: Option<PathBuf>,
+
+    /// Periods with fewer postings are flagged (and drawn hollow).
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub min_postings: u64,
+
+    /// Add a rolling mean of the share over N periods.
+    #[arg(long, value_name = "N")]
+    pub rolling: Option<usize>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct TrendsArgs {
+    #[command(flatten)]
+    pub filter: TrendFilter,
+
+    /// One row per source as well (adds a `source` column).
+    #[arg(long)]
+    pub by_source: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// Output directory.
+    #[arg(long, default_value = "reports", value_name = "DIR")]
+    pub out: PathBuf,
+
+    #[command(flatten)]
+    pub filter: TrendFilter,
+
+    /// Predictions file for the scorecard (default: built in).
+    #[arg(long, value_name = "FILE")]
+    pub predictions: Option<PathBuf>,
+
+    /// Chart width in pixels.
+    #[arg(long, default_value_t = 1600)]
+    pub width: u32,
+
+    /// Chart height in pixels.
+    #[arg(long, default_value_t = 900)]
+    pub height: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum CheckFormat {
+    #[default]
+    Table,
+    Json,
+    Md,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    /// Predictions file (default: the built-in keywords/predictions.toml).
+    #[arg(long, value_name = "FILE")]
+    pub predictions: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
+
+    /// Keyword taxonomy directory (default: built in).
+    #[arg(long = "keywords-dir", value_name = "DIR")]
+    pub keywords_dir: Option<PathBuf>,
+
+    /// Only these sources (comma separated).
+    #[arg(long, value_delimiter = ',', value_name = "SOURCE,...")]
+    pub source: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Run configuration.
+    #[arg(long, default_value = "jobtrend.toml", value_name = "FILE")]
+    pub config: PathBuf,
+
+    /// Wait for another run's lock instead of exiting with code 3.
+    #[arg(long)]
+    pub wait: bool,
+}
+
+fn parse_month(s: &str) -> Result<String, String> {
+    if crate::posting::is_month(s) { Ok(s.to_string()) } else { Err(format!("expected YYYY-MM, got {s:?}")) }
+}
+
+/// Logs go to stderr: warnings by default, `-v` info, `-vv` debug, `-q` errors only.
+/// `RUST_LOG` overrides.
+pub fn init_logging(cli: &Cli) {
+    use tracing_subscriber::EnvFilter;
+    let level = if cli.quiet {
+        "error"
+    } else {
+        match cli.verbose {
+            0 => "warn",
+            1 => "info",
+            2 => "debug",
+            _ => "trace",
+        }
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(format!("jobtrend={level}")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}

@@ -1,0 +1,1 @@
+//! Ingest orchestration. STUB — being written.

@@ -1,0 +1,1 @@
+//! Keyword taxonomy and matcher. STUB — being written.

@@ -1,0 +1,35 @@
+//! jobtrend: are the shifts predicted by "The State of Backend Engineering in 2026" happening?
+//!
+//! ```text
+//! saved HTML ─┐                                          keywords/*.toml        keywords/predictions.toml
+//! HN API     ─┤                                               │                         │
+//! Greenhouse ─┼─ sources ─▶ Posting ─▶ store (Parquet) ─▶ keywords ─▶ trends (Polars) ─▶ charts + predictions ─▶ reports/
+//! Lever, RSS ─┘  (fetch + parse)       data/postings/      (matcher)   (share, CI)       (PNG)   (verdicts)
+//! ```
+//! Every stage is a library module; the binary (`main.rs`, `cli.rs`, `cmd/`) is glue.
+
+pub mod charts;
+pub mod cli;
+pub mod cmd;
+pub mod ingest;
+pub mod keywords;
+pub mod posting;
+pub mod predictions;
+pub mod roles;
+pub mod salary;
+pub mod sources;
+pub mod store;
+pub mod text;
+pub mod trends;
+
+/// Exit codes shared by every command.
+pub mod exit {
+    /// Everything went well.
+    pub const OK: u8 = 0;
+    /// Some inputs (files, pages, sources) failed; the rest was done.
+    pub const PARTIAL: u8 = 1;
+    /// Usage error, or nothing could be done.
+    pub const FATAL: u8 = 2;
+    /// Another run holds the data directory's lock.
+    pub const LOCKED: u8 = 3;
+}

@@ -1,0 +1,203 @@
+//! The one shape every source produces.
+//!
+//! In: the fields a parser found (ids, titles, dates, plain text). Out: a [`Posting`] with its
+//! derived fields set — `month` (always `YYYY-MM`), `content_hash` (xxh3-128 of the normalised
+//! text, hex) and `ingested_at`. Also the id helpers every source shares.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Where a posting's date came from (recorded for the generic fallback, where dates are guesses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateSource {
+    /// A timestamp the source states for the posting itself (HN age title, datePosted, pubDate...).
+    Posting,
+    /// The page states it (article:published_time, `<time datetime>`, date meta).
+    Page,
+    /// The month of the thread the posting belongs to (HN pages without per-comment times).
+    Thread,
+    /// `--date` given on the command line.
+    Flag,
+    /// The file's modification time.
+    FileMtime,
+    /// The time of ingest (a feed item without any date).
+    Ingest,
+}
+
+impl DateSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateSource::Posting => "posting",
+            DateSource::Page => "page",
+            DateSource::Thread => "thread",
+            DateSource::Flag => "flag",
+            DateSource::FileMtime => "file-mtime",
+            DateSource::Ingest => "ingest",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "posting" => DateSource::Posting,
+            "page" => DateSource::Page,
+            "thread" => DateSource::Thread,
+            "flag" => DateSource::Flag,
+            "file-mtime" => DateSource::FileMtime,
+            "ingest" => DateSource::Ingest,
+            _ => return None,
+        })
+    }
+}
+
+/// A salary as the source states it (not annualised).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Salary {
+    pub min: f64,
+    pub max: f64,
+    /// ISO 4217 code, e.g. `USD`.
+    pub currency: String,
+    /// `year`, `month`, `week`, `day` or `hour`.
+    pub period: String,
+}
+
+/// One job posting, as stored in the dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Posting {
+    /// Deterministic id, `<source>:<source id>` (e.g. `hn:16497980`).
+    pub id: String,
+    /// `hn`, `jsonld`, `html`, `greenhouse`, `lever`, `remoteok`, `remotive`, `arbeitnow`, `feed`.
+    pub source: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub company: Option<String>,
+    pub location: Option<String>,
+    /// When the posting was published, UTC; `None` when the source does not say.
+    pub posted_at: Option<DateTime<Utc>>,
+    /// `YYYY-MM`, always set: from `posted_at`, else the thread/page month, else the fallback date.
+    pub month: String,
+    pub date_source: Option<DateSource>,
+    /// Plain text: tags stripped, entities decoded, paragraphs and list items as line breaks.
+    pub text: String,
+    /// xxh3-128 (hex) of the normalised text (lowercased, whitespace collapsed).
+    pub content_hash: String,
+    pub ingested_at: DateTime<Utc>,
+    /// A salary the source states in structured fields (JSON-LD `baseSalary`, API fields).
+    pub salary: Option<Salary>,
+}
+
+impl Posting {
+    /// A posting with the required fields; set the optional ones, then call [`Posting::finish`].
+    pub fn new(id: impl Into<String>, source: impl Into<String>, text: impl Into<String>) -> Self {
+        Posting {
+            id: id.into(),
+            source: source.into(),
+            url: None,
+            title: None,
+            company: None,
+            location: None,
+            posted_at: None,
+            month: String::new(),
+            date_source: None,
+            text: text.into(),
+            content_hash: String::new(),
+            ingested_at: DateTime::<Utc>::UNIX_EPOCH,
+            salary: None,
+        }
+    }
+
+    /// Fills the derived fields: `month` from `posted_at` when it is not set yet, the content
+    /// hash, and `ingested_at`. Empty optional strings become `None`.
+    pub fn finish(mut self, ingested_at: DateTime<Utc>) -> Self {
+        if self.month.is_empty()
+            && let Some(t) = self.posted_at
+        {
+            self.month = month_of(t.date_naive());
+        }
+        for f in [&mut self.url, &mut self.title, &mut self.company, &mut self.location] {
+            if let Some(s) = f {
+                let t = s.trim();
+                if t.is_empty() {
+                    *f = None;
+                } else if t.len() != s.len() {
+                    *s = t.to_string();
+                }
+            }
+        }
+        self.content_hash = content_hash(&self.text);
+        self.ingested_at = ingested_at;
+        self
+    }
+}
+
+/// `YYYY-MM` of a date.
+pub fn month_of(d: NaiveDate) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+/// True for a well-formed `YYYY-MM` with a month 01..12.
+pub fn is_month(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 7
+        && b[4] == b'-'
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[5..].iter().all(u8::is_ascii_digit)
+        && matches!(s[5..].parse::<u8>(), Ok(1..=12))
+}
+
+/// Normalises text for hashing: lowercase, runs of whitespace collapsed to one space, trimmed.
+pub fn normalise_for_hash(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in w.chars() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// xxh3-128 of the normalised text, as 32 hex digits.
+pub fn content_hash(text: &str) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(normalise_for_hash(text).as_bytes()))
+}
+
+/// A short stable hash (16 hex digits) for ids made from several fields.
+pub fn short_hash(parts: &[&str]) -> String {
+    let mut buf = Vec::new();
+    for p in parts {
+        buf.extend_from_slice(p.as_bytes());
+        buf.push(0x1f);
+    }
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&buf))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_validation() {
+        for (s, ok) in [("2024-03", true), ("2024-13", false), ("2024-00", false), ("24-03", false), ("2024/03", false)] {
+            assert_eq!(is_month(s), ok, "{s}");
+        }
+    }
+
+    #[test]
+    fn hash_ignores_case_and_spacing() {
+        assert_eq!(content_hash("Rust  Engineer\n\nBerlin"), content_hash("rust engineer berlin"));
+        assert_ne!(content_hash("rust engineer"), content_hash("go engineer"));
+    }
+
+    #[test]
+    fn finish_sets_month_and_trims() {
+        let mut p = Posting::new("x:1", "x", "hello");
+        p.posted_at = Some("2024-03-05T10:00:00Z".parse().unwrap());
+        p.title = Some("  ".into());
+        let p = p.finish(Utc::now());
+        assert_eq!(p.month, "2024-03");
+        assert_eq!(p.title, None);
+        assert_eq!(p.content_hash.len(), 32);
+    }
+}

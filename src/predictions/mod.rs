@@ -1,0 +1,1 @@
+//! The article's predictions and their verdicts. STUB — being written.

@@ -1,0 +1,1 @@
+//! Role classification. STUB — being written.

@@ -1,0 +1,1 @@
+//! Salary extraction. STUB — being written.

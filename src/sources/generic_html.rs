@@ -1,0 +1,1 @@
+//! The generic fallback for any other saved page. STUB — being written.

@@ -1,0 +1,1 @@
+//! schema.org JobPosting in JSON-LD and microdata. STUB — being written.

@@ -1,0 +1,1 @@
+//! Polars aggregation. STUB — being written.

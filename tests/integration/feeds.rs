@@ -1,0 +1,1 @@
+//! Public feeds and APIs against local servers. STUB — being written.

@@ -1,0 +1,1 @@
+//! The HN page parser over fixtures and the real corpus. STUB — being written.

@@ -1,0 +1,1 @@
+//! `jobtrend match`. STUB — being written.
