@@ -1,10 +1,13 @@
 //! HTML fragment → plain text, shared by every source.
 //!
 //! In: an HTML fragment (a comment body, a JSON-LD description, a page's main content).
-//! Out: plain text — tags stripped, entities decoded, `<script>`/`<style>` dropped, block
-//! elements (`p`, `br`, `li`, `div`, headings, rows...) as line breaks, link text kept,
-//! whitespace collapsed outside `<pre>`. A single forward scan, no DOM: it runs at several
-//! hundred MB/s, so the HN parser can afford it for every comment.
+//! Out: plain text — tags stripped, entities decoded, `<script>`/`<style>`/`<template>`/`<noscript>`
+//! and `<!-- comments -->` dropped, block elements (`p`, `br`, `li`, `div`, headings, rows...) as
+//! line breaks, link text kept, whitespace collapsed outside `<pre>` (inside it, line breaks and
+//! indentation are kept), every line trimmed (a `<pre>` line keeps its indentation), no empty lines.
+//!
+//! A single forward scan over bytes, no DOM and no per-tag allocation: it runs at several hundred
+//! MB/s, so the HN parser can afford it for every comment.
 
 use std::borrow::Cow;
 
@@ -12,88 +15,387 @@ use std::borrow::Cow;
 fn is_block(name: &[u8]) -> bool {
     matches!(
         name,
-        b"p" | b"br" | b"div" | b"li" | b"ul" | b"ol" | b"dl" | b"dt" | b"dd" | b"tr" | b"table"
-            | b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" | b"pre" | b"blockquote" | b"section"
-            | b"article" | b"header" | b"footer" | b"hr" | b"title" | b"form" | b"nav" | b"aside"
-            | b"main" | b"figure" | b"figcaption" | b"address" | b"center" | b"td" | b"th"
+        b"p" | b"br"
+            | b"div"
+            | b"li"
+            | b"ul"
+            | b"ol"
+            | b"dl"
+            | b"dt"
+            | b"dd"
+            | b"tr"
+            | b"table"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"pre"
+            | b"blockquote"
+            | b"section"
+            | b"article"
+            | b"header"
+            | b"footer"
+            | b"hr"
+            | b"title"
+            | b"form"
+            | b"nav"
+            | b"aside"
+            | b"main"
+            | b"figure"
+            | b"figcaption"
+            | b"address"
+            | b"center"
+            | b"td"
+            | b"th"
+            | b"tbody"
+            | b"thead"
+            | b"tfoot"
+            | b"caption"
     )
+}
+
+/// Elements whose whole content is dropped.
+fn is_raw_skip(name: &[u8]) -> bool {
+    matches!(name, b"script" | b"style" | b"template" | b"noscript")
+}
+
+/// Decodes one entity starting at `b[0] == b'&'`. Returns the decoded text and the length consumed,
+/// or `None` when this `&` does not start an entity (it is then literal text).
+fn decode_entity_at(s: &str) -> Option<(EntityOut, usize)> {
+    let b = s.as_bytes();
+    debug_assert_eq!(b.first(), Some(&b'&'));
+    if b.get(1) == Some(&b'#') {
+        let (hex, start) = match b.get(2) {
+            Some(b'x' | b'X') => (true, 3),
+            _ => (false, 2),
+        };
+        let mut k = start;
+        let mut v: u32 = 0;
+        while k < b.len() && k - start < 8 {
+            let d = match (hex, b[k]) {
+                (_, c @ b'0'..=b'9') => u32::from(c - b'0'),
+                (true, c @ b'a'..=b'f') => u32::from(c - b'a' + 10),
+                (true, c @ b'A'..=b'F') => u32::from(c - b'A' + 10),
+                _ => break,
+            };
+            v = v.saturating_mul(if hex { 16 } else { 10 }).saturating_add(d);
+            k += 1;
+        }
+        if k == start {
+            return None;
+        }
+        if b.get(k) == Some(&b';') {
+            k += 1;
+        }
+        let c = match v {
+            0 => '\u{fffd}',
+            // Windows-1252 C1 range, as browsers do.
+            0x80..=0x9f => cp1252(v),
+            _ => char::from_u32(v).unwrap_or('\u{fffd}'),
+        };
+        return Some((EntityOut::Char(c), k));
+    }
+    // Named: letters and digits up to ';'.
+    let mut k = 1;
+    while k < b.len() && k <= 32 && b[k].is_ascii_alphanumeric() {
+        k += 1;
+    }
+    if k == 1 {
+        return None;
+    }
+    let name = &b[1..k];
+    let semi = b.get(k) == Some(&b';');
+    let fast = match name {
+        b"amp" => Some('&'),
+        b"lt" => Some('<'),
+        b"gt" => Some('>'),
+        b"quot" => Some('"'),
+        b"apos" if semi => Some('\''),
+        b"nbsp" => Some('\u{a0}'),
+        _ => None,
+    };
+    if let Some(c) = fast {
+        return Some((EntityOut::Char(c), k + usize::from(semi)));
+    }
+    if !semi {
+        // Legacy entities without ';' other than the common ones above: leave as text.
+        return None;
+    }
+    let ent = &s[..=k];
+    match html_escape::decode_html_entities(ent) {
+        Cow::Owned(o) if o != ent => Some((EntityOut::Str(o), k + 1)),
+        _ => None,
+    }
+}
+
+enum EntityOut {
+    Char(char),
+    Str(String),
+}
+
+fn cp1252(v: u32) -> char {
+    const T: [u16; 32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D,
+        0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
+        0x0153, 0x9D, 0x017E, 0x0178,
+    ];
+    char::from_u32(u32::from(T[(v - 0x80) as usize])).unwrap_or('\u{fffd}')
 }
 
 /// Decodes HTML entities (`&amp;`, `&#x27;`, `&eacute;` ...). Borrows when there are none.
 pub fn decode_entities(s: &str) -> Cow<'_, str> {
-    if s.contains('&') { html_escape::decode_html_entities(s) } else { Cow::Borrowed(s) }
+    let Some(first) = memchr::memchr(b'&', s.as_bytes()) else {
+        return Cow::Borrowed(s);
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..first]);
+    let mut i = first;
+    while i < s.len() {
+        // s[i] == '&'
+        match decode_entity_at(&s[i..]) {
+            Some((EntityOut::Char(c), n)) => {
+                out.push(c);
+                i += n;
+            }
+            Some((EntityOut::Str(t), n)) => {
+                out.push_str(&t);
+                i += n;
+            }
+            None => {
+                out.push('&');
+                i += 1;
+            }
+        }
+        let next = memchr::memchr(b'&', &s.as_bytes()[i..]).map_or(s.len(), |p| p + i);
+        out.push_str(&s[i..next]);
+        i = next;
+    }
+    Cow::Owned(out)
+}
+
+/// Byte classes for the scanner.
+const NORMAL: u8 = 0;
+const WS: u8 = 1;
+const LT: u8 = 2;
+const AMP: u8 = 3;
+/// Lead bytes of multi-byte Unicode whitespace (U+0085, U+00A0, U+1680, U+2000.., U+3000).
+const UWS: u8 = 4;
+const CR: u8 = 5;
+
+static CLASS: [u8; 256] = {
+    let mut t = [NORMAL; 256];
+    t[b' ' as usize] = WS;
+    t[b'\t' as usize] = WS;
+    t[b'\n' as usize] = WS;
+    t[0x0b] = WS;
+    t[0x0c] = WS;
+    t[b'\r' as usize] = CR;
+    t[b'<' as usize] = LT;
+    t[b'&' as usize] = AMP;
+    t[0xc2] = UWS;
+    t[0xe1] = UWS;
+    t[0xe2] = UWS;
+    t[0xe3] = UWS;
+    t
+};
+
+/// The output being built: tracks pending spaces and line starts so that lines come out trimmed
+/// and without empty lines.
+struct Out {
+    s: String,
+    /// A space is owed before the next text (outside `<pre>`).
+    space: bool,
+}
+
+impl Out {
+    #[inline]
+    fn at_line_start(&self) -> bool {
+        self.s.is_empty() || self.s.ends_with('\n')
+    }
+
+    #[inline]
+    fn text(&mut self, t: &str) {
+        if t.is_empty() {
+            return;
+        }
+        if self.space && !self.at_line_start() {
+            self.s.push(' ');
+        }
+        self.space = false;
+        self.s.push_str(t);
+    }
+
+    #[inline]
+    fn ch(&mut self, c: char) {
+        if self.space && !self.at_line_start() {
+            self.s.push(' ');
+        }
+        self.space = false;
+        self.s.push(c);
+    }
+
+    fn newline(&mut self) {
+        self.space = false;
+        while self.s.ends_with([' ', '\t']) {
+            self.s.pop();
+        }
+        if !self.at_line_start() {
+            self.s.push('\n');
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.newline();
+        if self.s.ends_with('\n') {
+            self.s.pop();
+        }
+        self.s
+    }
 }
 
 /// Converts an HTML fragment to plain text (see the module doc).
 pub fn html_to_text(html: &str) -> String {
     let b = html.as_bytes();
-    let mut out = String::with_capacity(html.len());
-    let mut i = 0;
+    let mut out = Out { s: String::with_capacity(html.len() / 2 + 16), space: false };
     let mut pre_depth = 0usize;
-    let mut text_start = 0;
+    let mut i = 0;
+    let mut run = 0; // start of the pending run of plain text
     while i < b.len() {
-        if b[i] != b'<' {
-            i += 1;
-            continue;
-        }
-        // A tag, a comment or a stray '<'.
-        let rest = &b[i + 1..];
-        let is_tag = matches!(rest.first(), Some(c) if c.is_ascii_alphabetic() || *c == b'/' || *c == b'!');
-        if !is_tag {
-            i += 1;
-            continue;
-        }
-        push_text(&mut out, &html[text_start..i], pre_depth > 0);
-        if rest.starts_with(b"!--") {
-            i = match find(b, i + 4, b"-->") { Some(e) => e + 3, None => b.len() };
-            text_start = i;
-            continue;
-        }
-        let end = match memchr_gt(b, i + 1) { Some(e) => e, None => b.len() - 1 };
-        let closing = rest.first() == Some(&b'/');
-        let name_start = i + 1 + usize::from(closing);
-        let mut name_end = name_start;
-        while name_end < end && (b[name_end].is_ascii_alphanumeric()) {
-            name_end += 1;
-        }
-        let name = b[name_start..name_end].to_ascii_lowercase();
-        i = end + 1;
-        text_start = i;
-        if !closing && (name == b"script" || name == b"style" || name == b"template" || name == b"noscript") {
-            let close = format!("</{}", String::from_utf8_lossy(&name));
-            i = find_ci(b, i, close.as_bytes()).map_or(b.len(), |p| match memchr_gt(b, p) {
-                Some(e) => e + 1,
-                None => b.len(),
-            });
-            text_start = i;
-            continue;
-        }
-        if name == b"pre" {
-            if closing { pre_depth = pre_depth.saturating_sub(1) } else { pre_depth += 1 }
-        }
-        if is_block(&name) {
-            newline(&mut out);
-        } else if name == b"img" || name == b"td" {
-            space(&mut out);
+        let c = b[i];
+        match CLASS[c as usize] {
+            NORMAL => i += 1,
+            WS => {
+                out.text(&html[run..i]);
+                if pre_depth > 0 {
+                    if c == b'\n' {
+                        out.newline();
+                    } else {
+                        out.s.push(c as char);
+                    }
+                } else {
+                    out.space = true;
+                }
+                i += 1;
+                run = i;
+            }
+            CR => {
+                out.text(&html[run..i]);
+                if pre_depth == 0 {
+                    out.space = true;
+                }
+                i += 1;
+                run = i;
+            }
+            UWS => {
+                let w = html[i..].chars().next().filter(|ch| ch.is_whitespace());
+                match w {
+                    Some(ch) => {
+                        out.text(&html[run..i]);
+                        if pre_depth > 0 {
+                            out.s.push(' ');
+                        } else {
+                            out.space = true;
+                        }
+                        i += ch.len_utf8();
+                        run = i;
+                    }
+                    None => i += 1,
+                }
+            }
+            AMP => {
+                out.text(&html[run..i]);
+                match decode_entity_at(&html[i..]) {
+                    Some((EntityOut::Char(ch), n)) => {
+                        if ch.is_whitespace() {
+                            if pre_depth > 0 {
+                                out.s.push(if ch == '\n' { '\n' } else { ' ' });
+                            } else {
+                                out.space = true;
+                            }
+                        } else {
+                            out.ch(ch);
+                        }
+                        i += n;
+                    }
+                    Some((EntityOut::Str(t), n)) => {
+                        out.text(&t);
+                        i += n;
+                    }
+                    None => {
+                        out.ch('&');
+                        i += 1;
+                    }
+                }
+                run = i;
+            }
+            _ => {
+                // '<': a tag, a comment, a declaration, or a literal '<'.
+                let next = b.get(i + 1).copied().unwrap_or(b' ');
+                if !(next.is_ascii_alphabetic() || next == b'/' || next == b'!' || next == b'?') {
+                    i += 1;
+                    continue;
+                }
+                out.text(&html[run..i]);
+                if b[i + 1..].starts_with(b"!--") {
+                    i = memchr::memmem::find(&b[i + 4..], b"-->").map_or(b.len(), |p| i + 4 + p + 3);
+                    run = i;
+                    continue;
+                }
+                let end = tag_end(b, i + 1).unwrap_or(b.len() - 1);
+                let closing = next == b'/';
+                let name_start = i + 1 + usize::from(closing);
+                let mut name_buf = [0u8; 12];
+                let mut n = 0;
+                let mut k = name_start;
+                while k < end && b[k].is_ascii_alphanumeric() {
+                    if n < name_buf.len() {
+                        name_buf[n] = b[k].to_ascii_lowercase();
+                    }
+                    n += 1;
+                    k += 1;
+                }
+                let name: &[u8] = if n <= name_buf.len() { &name_buf[..n] } else { b"" };
+                i = end + 1;
+                run = i;
+                if !closing && is_raw_skip(name) {
+                    i = skip_raw(b, i, name);
+                    run = i;
+                    continue;
+                }
+                if name == b"pre" {
+                    if closing {
+                        pre_depth = pre_depth.saturating_sub(1);
+                    } else {
+                        pre_depth += 1;
+                    }
+                }
+                if is_block(name) {
+                    out.newline();
+                } else if name == b"img" {
+                    out.space = true;
+                }
+            }
         }
     }
-    push_text(&mut out, &html[text_start.min(html.len())..], pre_depth > 0);
-    finish(out)
+    out.text(&html[run..]);
+    out.finish()
 }
 
-fn memchr_gt(b: &[u8], from: usize) -> Option<usize> {
-    // Quoted attribute values may contain '>'.
+/// The index of the `>` that ends the tag starting after `<` (at `from`). A quote opens a quoted
+/// run only right after `=`, so a stray apostrophe does not swallow the document.
+fn tag_end(b: &[u8], from: usize) -> Option<usize> {
+    let gt = from + memchr::memchr(b'>', &b[from..])?;
+    if memchr::memchr2(b'"', b'\'', &b[from..gt]).is_none() {
+        return Some(gt);
+    }
     let mut q: Option<u8> = None;
     for (k, &c) in b.iter().enumerate().skip(from) {
         match q {
             Some(qc) if c == qc => q = None,
             Some(_) => {}
-            None if c == b'"' || c == b'\'' => {
-                // Only a quote that opens a value (after '=') starts a quoted run.
-                if k > 0 && b[k - 1] == b'=' {
-                    q = Some(c)
-                }
-            }
+            None if (c == b'"' || c == b'\'') && b[k - 1] == b'=' => q = Some(c),
             None if c == b'>' => return Some(k),
             None => {}
         }
@@ -101,73 +403,23 @@ fn memchr_gt(b: &[u8], from: usize) -> Option<usize> {
     None
 }
 
-fn find(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
-    if from >= b.len() {
-        return None;
-    }
-    b[from..].windows(pat.len()).position(|w| w == pat).map(|p| p + from)
-}
-
-fn find_ci(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
-    if from >= b.len() {
-        return None;
-    }
-    b[from..].windows(pat.len()).position(|w| w.eq_ignore_ascii_case(pat)).map(|p| p + from)
-}
-
-fn newline(out: &mut String) {
-    while out.ends_with(' ') {
-        out.pop();
-    }
-    if !out.is_empty() && !out.ends_with('\n') {
-        out.push('\n');
-    }
-}
-
-fn space(out: &mut String) {
-    if !out.is_empty() && !out.ends_with(' ') && !out.ends_with('\n') {
-        out.push(' ');
-    }
-}
-
-fn push_text(out: &mut String, raw: &str, pre: bool) {
-    if raw.is_empty() {
-        return;
-    }
-    let decoded = decode_entities(raw);
-    if pre {
-        out.push_str(&decoded.replace('\u{a0}', " "));
-        return;
-    }
-    for (k, word) in decoded.split(|c: char| c.is_whitespace()).enumerate() {
-        if k > 0 {
-            space(out);
+/// Skips the content of a raw-text element up to and including `</name ...>`.
+fn skip_raw(b: &[u8], from: usize, name: &[u8]) -> usize {
+    let mut i = from;
+    while let Some(p) = memchr::memchr(b'<', &b[i.min(b.len())..]) {
+        let at = i + p;
+        let rest = &b[at + 1..];
+        if rest.len() > name.len() && rest[0] == b'/' && rest[1..=name.len()].eq_ignore_ascii_case(name) {
+            return memchr::memchr(b'>', &b[at..]).map_or(b.len(), |e| at + e + 1);
         }
-        if !word.is_empty() {
-            out.push_str(word);
-        }
+        i = at + 1;
     }
-}
-
-/// Trims every line and drops empty ones.
-fn finish(out: String) -> String {
-    let mut s = String::with_capacity(out.len());
-    for line in out.lines() {
-        let l = line.trim();
-        if l.is_empty() {
-            continue;
-        }
-        if !s.is_empty() {
-            s.push('\n');
-        }
-        s.push_str(l);
-    }
-    s
+    b.len()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::html_to_text;
+    use super::{decode_entities, html_to_text};
 
     #[test]
     fn cases() {
@@ -182,9 +434,33 @@ mod tests {
             ("  lots   of\n\n space  ", "lots of space"),
             ("<i>it</i>alic", "italic"),
             ("<a href=\"a>b\">link</a> text", "link text"),
+            ("a&nbsp;b&nbsp;&nbsp; <p>&nbsp;</p>c", "a b\nc"),
+            ("&lt;p&gt; is not a tag", "<p> is not a tag"),
+            ("AT&T &amp &copy; &eacute;t&eacute; &bogus; &#8212; &#151;", "AT&T & © été &bogus; — —"),
+            ("r&d", "r&d"),
+            ("one<br>two<br/><br />three", "one\ntwo\nthree"),
+            ("  <p>  lead</p>  <p>trail  </p>", "lead\ntrail"),
+            ("<pre>  a  \n\n\n  b</pre>", "  a\n  b"),
+            ("x\r\ny", "x y"),
+            ("tab\there", "tab here"),
+            ("don't <b class='x'>bold</b>", "don't bold"),
+            ("it's 5 > 3 and 'q' <i>ok</i>", "it's 5 > 3 and 'q' ok"),
+            ("<SCRIPT>bad()</SCRIPT>good", "good"),
+            ("<script>never closed", ""),
+            ("cut <a href=\"x", "cut"),
+            ("wide\u{2003}space\u{a0}nb", "wide space nb"),
+            ("日本語 <p>テキスト", "日本語\nテキスト"),
+            ("", ""),
+            ("<p></p><div></div>", ""),
         ];
         for (input, want) in cases {
             assert_eq!(html_to_text(input), want, "input: {input:?}");
         }
+    }
+
+    #[test]
+    fn entities() {
+        assert!(matches!(decode_entities("plain"), std::borrow::Cow::Borrowed("plain")));
+        assert_eq!(decode_entities("a &amp; b &#x2F; &#39; &hellip; &zz; &"), "a & b / ' … &zz; &");
     }
 }
