@@ -110,6 +110,9 @@ pub fn parse(html: &str) -> Result<HnPage, HnError> {
         return Err(if complete { HnError::NoCommentTree } else { HnError::Truncated });
     }
     let thread_id = thread_id(b, first_anchor);
+    // A single comment's page (its text sits above the comment tree) is never a thread, whatever
+    // its title (the comment's first words) says.
+    let kind = if comment_start(&b[..first_anchor]).is_some() { ThreadKind::Other } else { kind };
 
     let mut postings = Vec::new();
     let mut seen = HashSet::new();
@@ -681,6 +684,16 @@ mod tests {
         for n in (0..whole.len()).filter(|n| whole.is_char_boundary(*n)) {
             let _ = parse(&whole[..n]);
         }
+    }
+
+    #[test]
+    fn comment_page_is_other() {
+        let html = "<html op=\"item\"><head><title>Who is hiring? We are, in Oslo | Hacker News</title></head><body>\
+            <table class=\"fatitem\"><tr class=\"athing\" id=\"77\"><td class=\"default\"><span class=\"comhead\">\
+            <a href=\"item?id=70\">parent</a></span><div class=\"comment\"><div class=\"commtext c00\">Who is hiring? \
+            We are, in Oslo</div></div></td></tr></table><table class=\"comment-tree\"></table></body></html>";
+        let p = parse(html).unwrap();
+        assert_eq!((p.kind, p.thread_id, p.postings.len()), (ThreadKind::Other, Some(77), 0));
     }
 
     #[test]
