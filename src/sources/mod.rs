@@ -1,7 +1,7 @@
 //! Sources: where postings come from.
 //!
-//! In: bytes of a saved page (or, later, API responses). Out: unfinished [`Posting`]s
-//! (the caller sets `ingested_at` through [`Posting::finish`]).
+//! In: the bytes of a saved page (network sources live in `net`). Out: unfinished
+//! [`Posting`]s — the caller sets `ingested_at` through [`Posting::finish`].
 //!
 //! Saved pages are recognised by content, in this order: an HN item page ([`hn_html`]),
 //! schema.org JobPosting in JSON-LD or microdata ([`jsonld`]), anything else ([`generic_html`]).
@@ -9,6 +9,130 @@
 pub mod generic_html;
 pub mod hn_html;
 pub mod jsonld;
+pub mod net;
 
-#[allow(unused_imports)]
-use crate::posting::Posting;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::posting::{DateSource, Posting};
+
+/// What a saved page turned out to be.
+#[derive(Debug)]
+pub enum PageOutcome {
+    /// Postings found on the page (HN comments, JobPostings, or the one fallback posting).
+    /// `warnings` are problems that lost part of the page (e.g. a broken JSON-LD block).
+    Postings { kind: PageKind, postings: Vec<Posting>, warnings: Vec<String> },
+    /// A page that is recognised but holds no postings to keep, with the reason
+    /// (e.g. an HN thread that is not "Who is hiring?").
+    Skipped { reason: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PageKind {
+    Hn,
+    JsonLd,
+    Generic,
+}
+
+/// Errors that make a whole page unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("empty file")]
+    Empty,
+    #[error("binary content, not HTML")]
+    Binary,
+    #[error("{0}")]
+    Hn(#[from] hn_html::HnError),
+    #[error("no text content")]
+    NoContent,
+}
+
+/// How to date pages that state no date.
+#[derive(Debug, Clone, Copy)]
+pub struct FallbackDate {
+    /// `--date` on the command line.
+    pub flag: Option<NaiveDate>,
+    /// The file's modification time.
+    pub mtime: Option<DateTime<Utc>>,
+}
+
+/// True when the bytes look binary (NULs or many control bytes in the first 8 KiB).
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return true;
+    }
+    let ctrl = head.iter().filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b)).count();
+    ctrl * 20 > head.len()
+}
+
+/// Recognises a saved page and extracts its postings.
+///
+/// `raw` is the page's bytes (decoded text in `html`) — the fallback id hashes the raw bytes.
+pub fn parse_page(html: &str, raw: &[u8], fallback: FallbackDate) -> Result<PageOutcome, PageError> {
+    if html.trim().is_empty() {
+        return Err(PageError::Empty);
+    }
+    if hn_html::looks_like_hn(html) {
+        let page = hn_html::parse(html)?;
+        if !matches!(page.kind, hn_html::ThreadKind::WhoIsHiring) {
+            return Ok(PageOutcome::Skipped { reason: format!("not a \"Who is hiring?\" thread: {:?}", page.title) });
+        }
+        if page.month.is_none() {
+            return Ok(PageOutcome::Skipped { reason: format!("no month in the thread title {:?}", page.title) });
+        }
+        let postings = page.postings.iter().map(|c| hn_html::posting_from(c, &page)).collect();
+        return Ok(PageOutcome::Postings { kind: PageKind::Hn, postings, warnings: Vec::new() });
+    }
+
+    let doc = scraper::Html::parse_document(html);
+    let generic = generic_html::extract(&doc);
+    let jl = jsonld::extract(&doc, generic.canonical_url.as_deref());
+    if !jl.postings.is_empty() {
+        let postings = jl
+            .postings
+            .into_iter()
+            .map(|mut p| {
+                if p.month.is_empty() && p.posted_at.is_none() {
+                    date_from_fallback(&mut p, generic.date, fallback);
+                }
+                p
+            })
+            .collect();
+        return Ok(PageOutcome::Postings { kind: PageKind::JsonLd, postings, warnings: jl.errors });
+    }
+
+    let text = generic.text.trim();
+    if text.is_empty() {
+        return Err(PageError::NoContent);
+    }
+    let id = match &generic.canonical_url {
+        Some(u) => format!("html:{u}"),
+        None => format!("html:{:016x}", xxhash_rust::xxh3::xxh3_64(raw)),
+    };
+    let mut p = Posting::new(id, "html", text);
+    p.url = generic.canonical_url.clone();
+    p.title = generic.title.clone();
+    p.company = generic.company.clone();
+    date_from_fallback(&mut p, generic.date, fallback);
+    Ok(PageOutcome::Postings { kind: PageKind::Generic, postings: vec![p], warnings: jl.errors })
+}
+
+/// Dates a posting from the page, else `--date`, else the file's mtime, recording which.
+fn date_from_fallback(p: &mut Posting, page_date: Option<DateTime<Utc>>, fb: FallbackDate) {
+    let (t, src) = if let Some(t) = page_date {
+        (t, DateSource::Page)
+    } else if let Some(d) = fb.flag {
+        (d.and_hms_opt(0, 0, 0).map(|n| n.and_utc()).unwrap_or_default(), DateSource::Flag)
+    } else if let Some(t) = fb.mtime {
+        (t, DateSource::FileMtime)
+    } else {
+        (Utc::now(), DateSource::Ingest)
+    };
+    // A date the page or the user states is the posting's date; an mtime only places it in a month.
+    if matches!(src, DateSource::Page | DateSource::Flag) {
+        p.posted_at = Some(t);
+    }
+    p.month = crate::posting::month_of(t.date_naive());
+    p.date_source = Some(src);
+}
