@@ -1,1 +1,340 @@
-//! Ingest orchestration. STUB — being written.
+//! Ingest of saved pages: files in, postings stored.
+//!
+//! In: paths (files and directories, searched recursively for `.html`, `.htm`, `.html.gz`).
+//! Out: new postings appended to the [`Store`], and an [`IngestSummary`].
+//!
+//! Files are parsed on all cores: each worker thread reads, decompresses, decodes and parses
+//! one file at a time (the DOM of `scraper` is `!Send`, so it never leaves its thread) and sends
+//! the postings to the writer over a bounded channel. The writer buffers postings and appends
+//! them to the dataset whenever the buffer passes [`FLUSH_BYTES`] of text, so memory is bounded
+//! by the work in flight, not by the corpus. A bad file is reported as `PATH: reason` and the run
+//! goes on.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::posting::Posting;
+use crate::sources::{FallbackDate, PageKind, PageOutcome, parse_page};
+use crate::store::{AppendStats, Store, StoreError};
+
+/// Largest file read, compressed or not (a Who-is-hiring page is 1-3 MB).
+pub const MAX_FILE_BYTES: u64 = 100 << 20;
+/// The writer appends once this much posting text is buffered.
+pub const FLUSH_BYTES: usize = 32 << 20;
+
+/// Set by a SIGTERM/SIGINT handler: workers stop taking new files, what was parsed is stored.
+pub static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Options of an HTML ingest.
+#[derive(Debug, Clone, Default)]
+pub struct HtmlOptions {
+    pub date: Option<chrono::NaiveDate>,
+    pub jobs: Option<usize>,
+    pub progress: bool,
+}
+
+/// One file that could not be used, with the reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileProblem {
+    pub path: String,
+    pub reason: String,
+}
+
+/// What an ingest did.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct IngestSummary {
+    /// Files found under the given paths.
+    pub files: usize,
+    /// Files read and parsed (including pages with nothing to keep).
+    pub files_read: usize,
+    /// Files that could not be used (errors).
+    pub files_skipped: usize,
+    /// Pages read but not kept (e.g. threads that are not "Who is hiring?").
+    pub pages_ignored: usize,
+    pub hn_pages: usize,
+    pub jsonld_pages: usize,
+    pub generic_pages: usize,
+    /// Postings found in the files (before dedup).
+    pub postings_found: usize,
+    /// Postings added to the dataset.
+    pub new: usize,
+    /// Postings already in the dataset (or seen twice in this run).
+    pub known: usize,
+    pub problems: Vec<FileProblem>,
+    pub warnings: Vec<FileProblem>,
+    /// Paths given that do not exist.
+    pub missing_paths: Vec<String>,
+    pub interrupted: bool,
+    pub seconds: f64,
+    pub bytes: u64,
+}
+
+impl IngestSummary {
+    /// 0 when every file was read, 1 when some were skipped, 2 when nothing could be done.
+    pub fn exit_code(&self) -> u8 {
+        if self.files == 0 || (self.files_read == 0 && self.files_skipped > 0) {
+            crate::exit::FATAL
+        } else if self.files_skipped > 0 || !self.missing_paths.is_empty() || self.interrupted {
+            crate::exit::PARTIAL
+        } else {
+            crate::exit::OK
+        }
+    }
+}
+
+/// Errors that stop the whole ingest (the dataset could not be written).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn is_html_name(p: &Path) -> bool {
+    let n = p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    n.ends_with(".html") || n.ends_with(".htm") || n.ends_with(".html.gz") || n.ends_with(".htm.gz")
+}
+
+/// Expands the given paths: files as given, directories recursively (sorted, hidden entries skipped).
+pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut missing = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut files);
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            missing.push(p.display().to_string());
+        }
+    }
+    files.dedup();
+    (files, missing)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out);
+        } else if is_html_name(&p) {
+            out.push(p);
+        }
+    }
+}
+
+/// Reads a file, gunzipping `.gz`, with size caps.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!("file too large ({} MiB > {} MiB limit)", meta.len() >> 20, MAX_FILE_BYTES >> 20));
+    }
+    let raw = std::fs::read(path).map_err(|e| e.to_string())?;
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        let mut dec = flate2::read::MultiGzDecoder::new(&raw[..]).take(MAX_FILE_BYTES + 1);
+        dec.read_to_end(&mut out).map_err(|e| format!("bad gzip data: {e}"))?;
+        if out.len() as u64 > MAX_FILE_BYTES {
+            return Err(format!("decompressed size over the {} MiB limit", MAX_FILE_BYTES >> 20));
+        }
+        return Ok(out);
+    }
+    Ok(raw)
+}
+
+/// Decodes page bytes: a BOM, else the charset the page declares, else UTF-8 (lossy when invalid).
+pub fn decode(bytes: &[u8]) -> String {
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_string();
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    if let Some(label) = declared_charset(head)
+        && let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes())
+    {
+        return enc.decode_without_bom_handling(bytes).0.into_owned();
+    }
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn declared_charset(head: &[u8]) -> Option<String> {
+    let lower = head.to_ascii_lowercase();
+    let pos = lower.windows(8).position(|w| w == b"charset=")?;
+    let rest = &lower[pos + 8..];
+    let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+    let end = rest.iter().position(|c| !(c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')).unwrap_or(rest.len());
+    (end > 0).then(|| String::from_utf8_lossy(&rest[..end]).into_owned())
+}
+
+enum FileResult {
+    Page { path: PathBuf, bytes: u64, outcome: PageOutcome },
+    Problem { path: PathBuf, reason: String },
+}
+
+fn process_file(path: &Path, date: Option<chrono::NaiveDate>) -> FileResult {
+    let fail = |reason: String| FileResult::Problem { path: path.to_path_buf(), reason };
+    let raw = match read_file(path) {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    if raw.is_empty() {
+        return fail("empty file".into());
+    }
+    if crate::sources::looks_binary(&raw) {
+        return fail("binary content, not HTML".into());
+    }
+    let html = decode(&raw);
+    let mtime = std::fs::metadata(path).and_then(|m| m.modified()).ok().map(DateTime::<Utc>::from);
+    match parse_page(&html, &raw, FallbackDate { flag: date, mtime }) {
+        Ok(outcome) => FileResult::Page { path: path.to_path_buf(), bytes: raw.len() as u64, outcome },
+        Err(e) => fail(e.to_string()),
+    }
+}
+
+/// Ingests saved HTML files into the store.
+pub fn ingest_html(store: &mut Store, paths: &[PathBuf], opts: &HtmlOptions) -> Result<IngestSummary, IngestError> {
+    let started = std::time::Instant::now();
+    let (files, missing) = collect_files(paths);
+    let mut sum = IngestSummary { files: files.len(), missing_paths: missing, ..Default::default() };
+    for m in &sum.missing_paths {
+        eprintln!("{m}: no such file or directory");
+    }
+    let jobs = opts.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
+    let bar = if opts.progress && files.len() > 1 {
+        let b = indicatif::ProgressBar::new(files.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} files {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    let ingested_at = Utc::now();
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::sync_channel::<FileResult>(jobs * 2);
+    let mut store_error = None;
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(files.len().max(1)) {
+            let tx = tx.clone();
+            let (files, next) = (&files, &next);
+            scope.spawn(move || {
+                loop {
+                    if STOP.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { break };
+                    if tx.send(process_file(path, opts.date)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+
+        let mut buffer: Vec<Posting> = Vec::new();
+        let mut buffered = 0usize;
+        for res in rx {
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            match res {
+                FileResult::Problem { path, reason } => {
+                    let msg = format!("{}: {reason}", path.display());
+                    match &bar {
+                        Some(b) => b.println(&msg),
+                        None => eprintln!("{msg}"),
+                    }
+                    sum.files_skipped += 1;
+                    sum.problems.push(FileProblem { path: path.display().to_string(), reason });
+                }
+                FileResult::Page { path, bytes, outcome } => {
+                    sum.files_read += 1;
+                    sum.bytes += bytes;
+                    match outcome {
+                        PageOutcome::Skipped { reason } => {
+                            tracing::warn!("{}: skipped: {reason}", path.display());
+                            sum.pages_ignored += 1;
+                        }
+                        PageOutcome::Postings { kind, postings, warnings } => {
+                            match kind {
+                                PageKind::Hn => sum.hn_pages += 1,
+                                PageKind::JsonLd => sum.jsonld_pages += 1,
+                                PageKind::Generic => sum.generic_pages += 1,
+                            }
+                            for w in warnings {
+                                tracing::warn!("{}: {w}", path.display());
+                                sum.warnings.push(FileProblem { path: path.display().to_string(), reason: w });
+                            }
+                            sum.postings_found += postings.len();
+                            for p in postings {
+                                buffered += p.text.len();
+                                buffer.push(p.finish(ingested_at));
+                            }
+                        }
+                    }
+                }
+            }
+            if buffered >= FLUSH_BYTES && store_error.is_none() {
+                match store.append(std::mem::take(&mut buffer)) {
+                    Ok(st) => add(&mut sum, st),
+                    Err(e) => {
+                        store_error = Some(e);
+                        STOP.store(true, Ordering::Relaxed);
+                    }
+                }
+                buffered = 0;
+            }
+        }
+        if store_error.is_none() && !buffer.is_empty() {
+            match store.append(buffer) {
+                Ok(st) => add(&mut sum, st),
+                Err(e) => store_error = Some(e),
+            }
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if let Some(e) = store_error {
+        return Err(e.into());
+    }
+    sum.interrupted = STOP.load(Ordering::Relaxed) && sum.files_read + sum.files_skipped < sum.files;
+    sum.seconds = started.elapsed().as_secs_f64();
+    Ok(sum)
+}
+
+fn add(sum: &mut IngestSummary, st: AppendStats) {
+    sum.new += st.new;
+    sum.known += st.known;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charset_detection() {
+        assert_eq!(declared_charset(b"<meta charset=\"ISO-8859-1\">").as_deref(), Some("iso-8859-1"));
+        assert_eq!(declared_charset(b"content=\"text/html; charset=windows-1252\"").as_deref(), Some("windows-1252"));
+        assert_eq!(declared_charset(b"<html>"), None);
+        // Latin-1 bytes declared as such decode to the right characters.
+        assert_eq!(decode(b"<meta charset=iso-8859-1>caf\xe9"), "<meta charset=iso-8859-1>café");
+        // Undeclared invalid UTF-8 decodes lossily.
+        assert_eq!(decode(b"caf\xe9"), "caf\u{fffd}");
+        // A UTF-8 BOM is dropped.
+        assert_eq!(decode(b"\xef\xbb\xbfhi"), "hi");
+    }
+}

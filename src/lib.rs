@@ -11,10 +11,13 @@
 pub mod charts;
 pub mod cli;
 pub mod cmd;
+pub mod config;
 pub mod ingest;
 pub mod keywords;
+pub mod matched;
 pub mod posting;
 pub mod predictions;
+pub mod report;
 pub mod roles;
 pub mod salary;
 pub mod sources;

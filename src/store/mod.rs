@@ -1,1 +1,391 @@
-//! The Parquet dataset. STUB — being written.
+//! The Parquet dataset: append, scan, dedup, lock.
+//!
+//! In: finished [`Posting`]s. Out: a Hive-partitioned Parquet dataset,
+//! `<data>/postings/month=YYYY-MM/part-<time>-<pid>-<seq>.parquet`, readable as it is by DuckDB
+//! (`read_parquet('data/postings/**/*.parquet', hive_partitioning=true)`), Polars and pyarrow.
+//!
+//! - **Columns**: `id, source, url, title, company, location, posted_at, date_source, text,
+//!   content_hash, ingested_at, salary_min, salary_max, salary_currency, salary_period`.
+//!   `month` lives only in the partition path. Timestamps are milliseconds, UTC, stored without a
+//!   zone annotation (Polars' time-zone support is a heavy feature; every value is UTC).
+//! - **Dedup**: by id. [`Store::open`] reads the `id` column of every part file once; an append
+//!   skips ids already stored or already seen in the same run. Postings with equal text but
+//!   different ids are kept (companies repost every month, and each month counts).
+//! - **Atomic writes**: a part file is written under a hidden temp name (`.part-*.tmp`) in its
+//!   partition directory, flushed, then renamed. Readers glob `*.parquet`, so they never see a
+//!   partial file; a kill at any moment leaves the dataset readable, and the next open removes
+//!   leftover temp files. A re-run then writes exactly what is missing.
+//! - **Lock**: `<data>/lock`, an advisory `flock` held for the life of the [`Store`], with the
+//!   holder's pid written inside. The kernel releases it when the holder dies, so a stale lock
+//!   (dead pid) is taken over without any cleanup.
+
+use std::collections::HashSet;
+use std::fs::{self, File};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{DateTime, Utc};
+use polars::prelude::*;
+
+use crate::posting::{DateSource, Posting, Salary};
+
+/// Errors of the dataset.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("another run (pid {pid}) holds {}", path.display())]
+    Locked { pid: String, path: PathBuf },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{}: {source}", path.display())]
+    Parquet { path: PathBuf, source: PolarsError },
+    #[error("dataset: {0}")]
+    Polars(#[from] PolarsError),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io { path: path.to_path_buf(), source }
+}
+
+/// How many postings an append added and how many it skipped as already stored.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct AppendStats {
+    pub new: usize,
+    pub known: usize,
+}
+
+impl std::ops::AddAssign for AppendStats {
+    fn add_assign(&mut self, o: Self) {
+        self.new += o.new;
+        self.known += o.known;
+    }
+}
+
+/// An open dataset, holding the write lock.
+pub struct Store {
+    data_dir: PathBuf,
+    ids: HashSet<String>,
+    _lock: File,
+}
+
+static SEQ: AtomicU64 = AtomicU64::new(0);
+
+impl Store {
+    /// Opens (creating it if needed) the dataset under `data_dir`, taking its lock: waits for it
+    /// when `wait`, else fails with [`StoreError::Locked`] naming the holder's pid.
+    pub fn open(data_dir: &Path, wait: bool) -> Result<Store, StoreError> {
+        fs::create_dir_all(data_dir.join("postings")).map_err(io_err(data_dir))?;
+        let lock_path = data_dir.join("lock");
+        let mut lock = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .map_err(io_err(&lock_path))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) if wait => {
+                tracing::warn!("waiting for another run's lock on {}", lock_path.display());
+                lock.lock().map_err(io_err(&lock_path))?;
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                let mut pid = String::new();
+                let _ = lock.read_to_string(&mut pid);
+                let pid = pid.trim();
+                let pid = if pid.is_empty() { "unknown".to_string() } else { pid.to_string() };
+                return Err(StoreError::Locked { pid, path: lock_path });
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(io_err(&lock_path)(e)),
+        }
+        lock.set_len(0).map_err(io_err(&lock_path))?;
+        lock.seek(SeekFrom::Start(0)).map_err(io_err(&lock_path))?;
+        writeln!(lock, "{}", std::process::id()).map_err(io_err(&lock_path))?;
+        lock.flush().map_err(io_err(&lock_path))?;
+
+        remove_temp_files(&data_dir.join("postings"));
+        let ids = read_ids(data_dir)?;
+        Ok(Store { data_dir: data_dir.to_path_buf(), ids, _lock: lock })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// True when a posting with this id is stored (or was appended by this store).
+    pub fn contains(&self, id: &str) -> bool {
+        self.ids.contains(id)
+    }
+
+    /// Number of distinct ids stored.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Appends the postings whose ids are new, one part file per month, each written atomically.
+    /// Within one call the first posting with a given id wins.
+    pub fn append(&mut self, postings: Vec<Posting>) -> Result<AppendStats, StoreError> {
+        let mut stats = AppendStats::default();
+        let mut by_month: std::collections::BTreeMap<String, Vec<Posting>> = Default::default();
+        for p in postings {
+            if self.ids.contains(&p.id) {
+                stats.known += 1;
+                continue;
+            }
+            self.ids.insert(p.id.clone());
+            by_month.entry(p.month.clone()).or_default().push(p);
+        }
+        for (month, rows) in by_month {
+            let n = rows.len();
+            // On failure, forget the ids of the rows that were not written, so a retry writes them.
+            if let Err(e) = self.write_part(&month, &rows) {
+                for r in &rows {
+                    self.ids.remove(&r.id);
+                }
+                return Err(e);
+            }
+            stats.new += n;
+        }
+        Ok(stats)
+    }
+
+    fn write_part(&self, month: &str, rows: &[Posting]) -> Result<(), StoreError> {
+        let dir = self.data_dir.join("postings").join(format!("month={month}"));
+        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        let name = format!(
+            "part-{}-{}-{:04}.parquet",
+            Utc::now().format("%Y%m%dT%H%M%S%.3f"),
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut df = to_frame(rows)?;
+        let tmp = tempfile::Builder::new().prefix(".part-").suffix(".tmp").tempfile_in(&dir).map_err(io_err(&dir))?;
+        {
+            let mut w = std::io::BufWriter::new(tmp.as_file());
+            ParquetWriter::new(&mut w)
+                .with_compression(ParquetCompression::Zstd(None))
+                .finish(&mut df)
+                .map_err(|source| StoreError::Parquet { path: dir.join(&name), source })?;
+            w.flush().map_err(io_err(&dir))?;
+        }
+        tmp.as_file().sync_data().map_err(io_err(&dir))?;
+        let dest = dir.join(&name);
+        tmp.persist(&dest).map_err(|e| StoreError::Io { path: dest.clone(), source: e.error })?;
+        Ok(())
+    }
+}
+
+/// Deletes `.part-*.tmp` files a killed run left behind (the caller holds the lock).
+fn remove_temp_files(postings: &Path) {
+    let Ok(months) = fs::read_dir(postings) else { return };
+    for m in months.flatten() {
+        let Ok(files) = fs::read_dir(m.path()) else { continue };
+        for f in files.flatten() {
+            let name = f.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(".part-") && name.ends_with(".tmp") {
+                tracing::info!("removing unfinished part file {}", f.path().display());
+                let _ = fs::remove_file(f.path());
+            }
+        }
+    }
+}
+
+/// Every part file of the dataset, sorted.
+pub fn part_files(data_dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
+    let root = data_dir.join("postings");
+    let mut out = Vec::new();
+    let months = match fs::read_dir(&root) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(io_err(&root)(e)),
+    };
+    for m in months {
+        let m = m.map_err(io_err(&root))?;
+        let mname = m.file_name();
+        if !mname.to_string_lossy().starts_with("month=") || !m.path().is_dir() {
+            continue;
+        }
+        for f in fs::read_dir(m.path()).map_err(io_err(&m.path()))? {
+            let f = f.map_err(io_err(&m.path()))?;
+            let name = f.file_name();
+            let name = name.to_string_lossy();
+            if name.ends_with(".parquet") && !name.starts_with('.') {
+                out.push(f.path());
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A lazy scan of the whole dataset with the `month` partition column, or `None` when empty.
+pub fn scan(data_dir: &Path) -> Result<Option<LazyFrame>, StoreError> {
+    let files = part_files(data_dir)?;
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let paths: Vec<PlRefPath> = files
+        .iter()
+        .map(|p| PlRefPath::try_from_path(p).map_err(|source| StoreError::Parquet { path: p.clone(), source }))
+        .collect::<Result<_, _>>()?;
+    let args = ScanArgsParquet {
+        hive_options: HiveOptions::new_enabled(),
+        glob: false,
+        allow_missing_columns: true,
+        ..Default::default()
+    };
+    let lf = LazyFrame::scan_parquet_files(paths.into_iter().collect(), args)?;
+    // Hive values such as "2024-03" may be inferred as strings or dates depending on the reader:
+    // make `month` a string either way.
+    Ok(Some(lf.with_column(col("month").cast(DataType::String))))
+}
+
+fn read_ids(data_dir: &Path) -> Result<HashSet<String>, StoreError> {
+    let Some(lf) = scan(data_dir)? else { return Ok(HashSet::new()) };
+    let df = lf.select([col("id")]).collect()?;
+    let ids = df.column("id")?.str()?;
+    Ok(ids.iter().flatten().map(str::to_string).collect())
+}
+
+fn ms(t: Option<DateTime<Utc>>) -> Option<i64> {
+    t.map(|t| t.timestamp_millis())
+}
+
+fn datetime_col(name: &str, v: Vec<Option<i64>>) -> Result<Column, PolarsError> {
+    Series::new(name.into(), v).cast(&DataType::Datetime(TimeUnit::Milliseconds, None)).map(Column::from)
+}
+
+/// Postings → a DataFrame in the dataset's column order (without `month`).
+pub fn to_frame(rows: &[Posting]) -> Result<DataFrame, PolarsError> {
+    let s = |name: &str, f: &dyn Fn(&Posting) -> Option<String>| -> Column {
+        Column::from(Series::new(name.into(), rows.iter().map(f).collect::<Vec<_>>()))
+    };
+    let salary = |f: &dyn Fn(&Salary) -> f64| rows.iter().map(|p| p.salary.as_ref().map(f)).collect::<Vec<_>>();
+    let cols = vec![
+        s("id", &|p| Some(p.id.clone())),
+        s("source", &|p| Some(p.source.clone())),
+        s("url", &|p| p.url.clone()),
+        s("title", &|p| p.title.clone()),
+        s("company", &|p| p.company.clone()),
+        s("location", &|p| p.location.clone()),
+        datetime_col("posted_at", rows.iter().map(|p| ms(p.posted_at)).collect())?,
+        s("date_source", &|p| p.date_source.map(|d| d.as_str().to_string())),
+        s("text", &|p| Some(p.text.clone())),
+        s("content_hash", &|p| Some(p.content_hash.clone())),
+        datetime_col("ingested_at", rows.iter().map(|p| Some(p.ingested_at.timestamp_millis())).collect())?,
+        Column::from(Series::new("salary_min".into(), salary(&|s| s.min))),
+        Column::from(Series::new("salary_max".into(), salary(&|s| s.max))),
+        s("salary_currency", &|p| p.salary.as_ref().map(|s| s.currency.clone())),
+        s("salary_period", &|p| p.salary.as_ref().map(|s| s.period.clone())),
+    ];
+    DataFrame::new(rows.len(), cols)
+}
+
+/// Reads every posting back (all columns). For tests and small datasets; analysis code should
+/// use [`scan`] and select the columns it needs.
+pub fn read_all(data_dir: &Path) -> Result<Vec<Posting>, StoreError> {
+    let Some(lf) = scan(data_dir)? else { return Ok(Vec::new()) };
+    let df = lf
+        .with_columns([
+            col("posted_at").cast(DataType::Int64).alias("posted_at_ms"),
+            col("ingested_at").cast(DataType::Int64).alias("ingested_at_ms"),
+        ])
+        .collect()?;
+    let st = |name: &str| -> Result<StringChunked, StoreError> { Ok(df.column(name)?.str()?.clone()) };
+    let i64c = |name: &str| -> Result<Int64Chunked, StoreError> { Ok(df.column(name)?.i64()?.clone()) };
+    let f64c = |name: &str| -> Result<Float64Chunked, StoreError> { Ok(df.column(name)?.f64()?.clone()) };
+    let (id, source, url, title, company, location) =
+        (st("id")?, st("source")?, st("url")?, st("title")?, st("company")?, st("location")?);
+    let (date_source, text, hash, month) = (st("date_source")?, st("text")?, st("content_hash")?, st("month")?);
+    let (posted, ingested) = (i64c("posted_at_ms")?, i64c("ingested_at_ms")?);
+    let (smin, smax, scur, sper) = (f64c("salary_min")?, f64c("salary_max")?, st("salary_currency")?, st("salary_period")?);
+    let ts = |v: Option<i64>| v.and_then(DateTime::<Utc>::from_timestamp_millis);
+    let mut out = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let own = |c: &StringChunked| c.get(i).map(str::to_string);
+        let salary = match (smin.get(i), smax.get(i), scur.get(i), sper.get(i)) {
+            (Some(min), Some(max), Some(c), Some(p)) => {
+                Some(Salary { min, max, currency: c.to_string(), period: p.to_string() })
+            }
+            _ => None,
+        };
+        out.push(Posting {
+            id: own(&id).unwrap_or_default(),
+            source: own(&source).unwrap_or_default(),
+            url: own(&url),
+            title: own(&title),
+            company: own(&company),
+            location: own(&location),
+            posted_at: ts(posted.get(i)),
+            month: own(&month).unwrap_or_default(),
+            date_source: date_source.get(i).and_then(DateSource::parse),
+            text: own(&text).unwrap_or_default(),
+            content_hash: own(&hash).unwrap_or_default(),
+            ingested_at: ts(ingested.get(i)).unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
+            salary,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn posting(id: &str, month: &str, text: &str) -> Posting {
+        let mut p = Posting::new(id, "test", text);
+        p.month = month.to_string();
+        p.salary = Some(Salary { min: 1.0, max: 2.0, currency: "USD".into(), period: "year".into() });
+        p.finish(Utc::now())
+    }
+
+    #[test]
+    fn append_dedups_and_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut s = Store::open(dir.path(), false).unwrap();
+            let st = s
+                .append(vec![posting("a", "2024-01", "x"), posting("b", "2024-02", "x"), posting("a", "2024-01", "y")])
+                .unwrap();
+            assert_eq!(st, AppendStats { new: 2, known: 1 });
+        }
+        let mut s = Store::open(dir.path(), false).unwrap();
+        assert_eq!(s.len(), 2);
+        let st = s.append(vec![posting("b", "2024-02", "x"), posting("c", "2024-02", "z")]).unwrap();
+        assert_eq!(st, AppendStats { new: 1, known: 1 });
+        drop(s);
+        let mut all = read_all(dir.path()).unwrap();
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(all.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(all[1].month, "2024-02");
+        assert_eq!(all[0].salary.as_ref().unwrap().currency, "USD");
+        assert_eq!(all[0].text, "x");
+    }
+
+    #[test]
+    fn second_open_reports_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let _s = Store::open(dir.path(), false).unwrap();
+        match Store::open(dir.path(), false) {
+            Err(StoreError::Locked { pid, .. }) => assert_eq!(pid, std::process::id().to_string()),
+            Err(e) => panic!("unexpected error {e}"),
+            Ok(_) => panic!("second open must fail while the lock is held"),
+        }
+    }
+
+    #[test]
+    fn leftover_temp_files_are_removed_and_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = dir.path().join("postings/month=2024-01");
+        fs::create_dir_all(&m).unwrap();
+        fs::write(m.join(".part-abc.tmp"), b"PAR1 half a file").unwrap();
+        let s = Store::open(dir.path(), false).unwrap();
+        assert!(s.is_empty());
+        assert!(!m.join(".part-abc.tmp").exists());
+    }
+}

@@ -1,0 +1,223 @@
+//! `jobtrend run`: the scheduled job. Ingest every configured source, then write the report and
+//! the verdicts; append a record to `<data>/runs.jsonl`.
+//!
+//! Exit codes: 0 all good, 1 some source failed or could not be reached (the rest was done),
+//! 2 bad config or fatal error, 3 another run holds the lock.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::cli::{Cli, Period, ReportArgs, RunArgs, TrendFilter};
+use crate::config::{RunConfig, SourceConfig, SourceKind};
+use crate::ingest::{HtmlOptions, STOP, ingest_html};
+use crate::sources::net::{self, NetOptions, NetSource, State};
+use crate::store::Store;
+
+/// One source's part of a run record.
+#[derive(Debug, Serialize)]
+pub struct SourceRecord {
+    pub name: String,
+    pub kind: String,
+    pub new: usize,
+    pub known: usize,
+    pub errors: Vec<String>,
+    pub unreachable: bool,
+    pub seconds: f64,
+}
+
+/// A line of `<data>/runs.jsonl`.
+#[derive(Debug, Serialize)]
+pub struct RunRecord {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub pid: u32,
+    pub config: String,
+    pub sources: Vec<SourceRecord>,
+    pub postings_total: usize,
+    pub report: Option<String>,
+    pub interrupted: bool,
+    pub exit_code: u8,
+}
+
+fn net_source(s: &SourceConfig) -> Option<NetSource> {
+    let v = |o: &Option<crate::config::OneOrMany>| o.as_ref().map(|x| x.to_vec()).unwrap_or_default();
+    Some(match s.kind {
+        SourceKind::Html => return None,
+        SourceKind::Hn => NetSource::Hn { since: s.since.clone(), until: s.until.clone(), refresh: s.refresh },
+        SourceKind::Greenhouse => NetSource::Greenhouse { boards: v(&s.board) },
+        SourceKind::Lever => NetSource::Lever { companies: v(&s.company) },
+        SourceKind::Remoteok => NetSource::RemoteOk,
+        SourceKind::Remotive => NetSource::Remotive,
+        SourceKind::Arbeitnow => NetSource::Arbeitnow,
+        SourceKind::Feed => NetSource::Feed { urls: v(&s.url) },
+    })
+}
+
+/// Ends the run cleanly between files on SIGTERM / SIGINT.
+fn install_signal_handlers(rt: &tokio::runtime::Runtime) {
+    rt.spawn(async {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        eprintln!("jobtrend: stopping after the files in progress (signal received)");
+        STOP.store(true, Ordering::SeqCst);
+    });
+}
+
+pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let start = Utc::now();
+    let cfg = RunConfig::load(&args.config)?;
+    // `--data` / JOBTREND_DATA, when given explicitly, win over the config's `data`.
+    let data: PathBuf = if cli.data != PathBuf::from("data") { cli.data.clone() } else { cfg.data.clone() };
+    let mut store = match super::open_store(&data, args.wait)? {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().worker_threads(2).build()?;
+    install_signal_handlers(&rt);
+    let progress = !cli.quiet && std::io::stderr().is_terminal();
+
+    let mut records = Vec::new();
+    let mut failed = false;
+    for src in &cfg.sources {
+        if STOP.load(Ordering::SeqCst) {
+            break;
+        }
+        let t0 = std::time::Instant::now();
+        let rec = match net_source(src) {
+            None => run_html(&mut store, src, progress)?,
+            Some(ns) => rt.block_on(run_net(&mut store, src, &ns, progress))?,
+        };
+        let rec = SourceRecord { seconds: t0.elapsed().as_secs_f64(), ..rec };
+        failed |= !rec.errors.is_empty() || rec.unreachable;
+        if !cli.quiet {
+            eprintln!(
+                "{}: {} new, {} known{} ({:.1} s)",
+                rec.name,
+                rec.new,
+                rec.known,
+                if rec.unreachable {
+                    ", could not be reached".to_string()
+                } else if rec.errors.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} errors", rec.errors.len())
+                },
+                rec.seconds
+            );
+        }
+        records.push(rec);
+    }
+    let postings_total = store.len();
+    let interrupted = STOP.load(Ordering::SeqCst);
+    drop(rt);
+
+    // The report and the verdicts, from everything stored.
+    let mut report = None;
+    if !interrupted {
+        let rargs = ReportArgs {
+            out: cfg.reports.clone(),
+            filter: TrendFilter {
+                by: Period::Month,
+                keywords_dir: cfg.keywords.clone(),
+                min_postings: 100,
+                ..Default::default()
+            },
+            predictions: cfg.predictions.clone(),
+            width: 1600,
+            height: 900,
+        };
+        super::report::generate(&data, cli.quiet, &rargs).context("could not write the report")?;
+        report = Some(cfg.reports.display().to_string());
+    }
+    drop(store);
+
+    let code = if failed || interrupted { crate::exit::PARTIAL } else { crate::exit::OK };
+    let rec = RunRecord {
+        start,
+        end: Utc::now(),
+        pid: std::process::id(),
+        config: args.config.display().to_string(),
+        sources: records,
+        postings_total,
+        report,
+        interrupted,
+        exit_code: code,
+    };
+    append_run_record(&data, &rec)?;
+    let unreachable: Vec<&str> = rec.sources.iter().filter(|s| s.unreachable).map(|s| s.name.as_str()).collect();
+    if !unreachable.is_empty() {
+        eprintln!("could not reach: {} (the run completed from the other sources and local data)", unreachable.join(", "));
+    }
+    Ok(ExitCode::from(code))
+}
+
+fn run_html(store: &mut Store, src: &SourceConfig, progress: bool) -> anyhow::Result<SourceRecord> {
+    let paths: Vec<PathBuf> = src.path.as_ref().map(|p| p.to_vec()).unwrap_or_default().into_iter().map(PathBuf::from).collect();
+    let sum = ingest_html(store, &paths, &HtmlOptions { date: src.date, jobs: None, progress })?;
+    let mut errors: Vec<String> = sum.problems.iter().map(|p| format!("{}: {}", p.path, p.reason)).collect();
+    errors.extend(sum.missing_paths.iter().map(|p| format!("{p}: no such file or directory")));
+    Ok(SourceRecord {
+        name: src.name(),
+        kind: "html".into(),
+        new: sum.new,
+        known: sum.known,
+        errors,
+        unreachable: false,
+        seconds: 0.0,
+    })
+}
+
+async fn run_net(store: &mut Store, src: &SourceConfig, ns: &NetSource, progress: bool) -> anyhow::Result<SourceRecord> {
+    let state_dir = store.data_dir().join("state");
+    let mut state = State::load(&state_dir).with_context(|| format!("could not read {}", state_dir.display()))?;
+    let opts = NetOptions { base_url: src.base_url.clone(), progress, ..Default::default() };
+    let out = net::fetch(ns, &opts, &state).await;
+    let now = Utc::now();
+    let postings = out.postings.into_iter().map(|p| p.finish(now)).collect();
+    let st = store.append(postings)?;
+    // State (ETags, complete months) only after the data it describes is stored.
+    state.commit(&state_dir, out.pending_state).with_context(|| format!("could not write {}", state_dir.display()))?;
+    for e in &out.errors {
+        eprintln!("{}: {e}", src.name());
+    }
+    Ok(SourceRecord {
+        name: src.name(),
+        kind: src.kind.as_str().into(),
+        new: st.new,
+        known: st.known,
+        errors: out.errors,
+        unreachable: out.unreachable,
+        seconds: 0.0,
+    })
+}
+
+/// Appends one JSON line to `<data>/runs.jsonl` (a single write of a whole line).
+fn append_run_record(data: &std::path::Path, rec: &RunRecord) -> anyhow::Result<()> {
+    let path = data.join("runs.jsonl");
+    let mut line = serde_json::to_string(rec)?;
+    line.push('\n');
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .with_context(|| format!("could not open {}", path.display()))?;
+    f.write_all(line.as_bytes()).with_context(|| format!("could not write {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! `jobtrend stats`: postings per source per month, date coverage, dataset size, last runs.
+
+use std::process::ExitCode;
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::cli::{Cli, StatsArgs};
+
+#[derive(Debug, Serialize)]
+struct MonthRow {
+    source: String,
+    month: String,
+    postings: u64,
+    with_date: u64,
+}
+
+#[derive(Debug, Serialize)]
+struct SourceRow {
+    source: String,
+    postings: u64,
+    first_month: String,
+    last_month: String,
+    months: u64,
+    /// Months between the first and the last with no posting from this source.
+    missing_months: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Stats {
+    data_dir: String,
+    postings: u64,
+    part_files: usize,
+    bytes: u64,
+    sources: Vec<SourceRow>,
+    months: Vec<MonthRow>,
+    last_runs: Vec<serde_json::Value>,
+}
+
+fn months_between(first: &str, last: &str) -> Vec<String> {
+    let parse = |s: &str| -> Option<(i32, u32)> { Some((s[..4].parse().ok()?, s[5..7].parse().ok()?)) };
+    let (Some((mut y, mut m)), Some((ly, lm))) = (parse(first), parse(last)) else { return Vec::new() };
+    let mut out = Vec::new();
+    while (y, m) <= (ly, lm) {
+        out.push(format!("{y:04}-{m:02}"));
+        m += 1;
+        if m == 13 {
+            m = 1;
+            y += 1;
+        }
+    }
+    out
+}
+
+fn collect(cli: &Cli) -> anyhow::Result<Stats> {
+    let files = crate::store::part_files(&cli.data)?;
+    let bytes = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+    let mut months = Vec::new();
+    if let Some(lf) = crate::store::scan(&cli.data)? {
+        let df = lf
+            .group_by([col("source"), col("month")])
+            .agg([len().cast(DataType::UInt64).alias("postings"), col("posted_at").is_not_null().sum().cast(DataType::UInt64).alias("with_date")])
+            .sort(["source", "month"], SortMultipleOptions::default())
+            .collect()
+            .map_err(|e| anyhow::anyhow!("could not read the dataset: {e}"))?;
+        let (s, m) = (df.column("source")?.str()?, df.column("month")?.str()?);
+        let (n, d) = (df.column("postings")?.u64()?, df.column("with_date")?.u64()?);
+        for i in 0..df.height() {
+            months.push(MonthRow {
+                source: s.get(i).unwrap_or_default().to_string(),
+                month: m.get(i).unwrap_or_default().to_string(),
+                postings: n.get(i).unwrap_or(0),
+                with_date: d.get(i).unwrap_or(0),
+            });
+        }
+    }
+    let mut sources: Vec<SourceRow> = Vec::new();
+    for r in &months {
+        match sources.last_mut() {
+            Some(s) if s.source == r.source => {
+                s.postings += r.postings;
+                s.last_month = r.month.clone();
+                s.months += 1;
+            }
+            _ => sources.push(SourceRow {
+                source: r.source.clone(),
+                postings: r.postings,
+                first_month: r.month.clone(),
+                last_month: r.month.clone(),
+                months: 1,
+                missing_months: Vec::new(),
+            }),
+        }
+    }
+    for s in &mut sources {
+        let have: std::collections::HashSet<&str> =
+            months.iter().filter(|r| r.source == s.source).map(|r| r.month.as_str()).collect();
+        s.missing_months =
+            months_between(&s.first_month, &s.last_month).into_iter().filter(|m| !have.contains(m.as_str())).collect();
+    }
+    let runs_path = cli.data.join("runs.jsonl");
+    let last_runs = std::fs::read_to_string(&runs_path)
+        .map(|t| {
+            let all: Vec<serde_json::Value> = t.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+            all[all.len().saturating_sub(5)..].to_vec()
+        })
+        .unwrap_or_default();
+    Ok(Stats {
+        data_dir: cli.data.display().to_string(),
+        postings: months.iter().map(|r| r.postings).sum(),
+        part_files: files.len(),
+        bytes,
+        sources,
+        months,
+        last_runs,
+    })
+}
+
+pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
+    let st = collect(cli)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&st)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{}: {} postings in {} part files, {:.1} MB",
+        st.data_dir,
+        st.postings,
+        st.part_files,
+        st.bytes as f64 / 1e6
+    );
+    if st.postings == 0 {
+        println!("the dataset is empty: add postings with `jobtrend ingest html PATH` or `jobtrend run`");
+    }
+    for s in &st.sources {
+        println!(
+            "  {:<12} {:>7} postings, {} .. {} ({} months{})",
+            s.source,
+            s.postings,
+            s.first_month,
+            s.last_month,
+            s.months,
+            if s.missing_months.is_empty() {
+                String::new()
+            } else {
+                format!(", none in {}", s.missing_months.join(" "))
+            }
+        );
+    }
+    if !st.months.is_empty() {
+        println!("\n  {:<12} {:<8} {:>8} {:>9}", "source", "month", "postings", "with date");
+        for r in &st.months {
+            println!("  {:<12} {:<8} {:>8} {:>9}", r.source, r.month, r.postings, r.with_date);
+        }
+    }
+    if !st.last_runs.is_empty() {
+        println!("\nlast runs:");
+        for r in &st.last_runs {
+            println!("  {r}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,87 @@
+//! `jobtrend trends`: shares per period as a table, CSV or JSON.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::cli::{Cli, TableFormat, TrendFilter, TrendsArgs};
+use crate::keywords::{Matcher, Taxonomy};
+use crate::matched::{Matched, Selection, load_and_match};
+use crate::trends::{TrendOptions, TrendRow, compute, to_csv};
+
+/// The taxonomy from `--keywords-dir`, else the built-in one.
+pub fn taxonomy(dir: Option<&std::path::Path>) -> anyhow::Result<Taxonomy> {
+    Ok(match dir {
+        Some(d) => Taxonomy::load_dir(d).with_context(|| format!("invalid keyword taxonomy in {}", d.display()))?,
+        None => Taxonomy::builtin().context("invalid built-in keyword taxonomy")?,
+    })
+}
+
+/// Loads and matches the postings a filter selects.
+pub fn load(data: &std::path::Path, f: &TrendFilter) -> anyhow::Result<(Taxonomy, Matched)> {
+    let tax = taxonomy(f.keywords_dir.as_deref())?;
+    let matcher = Matcher::new(&tax).context("could not build the keyword matcher")?;
+    let sel = Selection { since: f.since.clone(), until: f.until.clone(), sources: f.source.clone() };
+    let m = load_and_match(data, &tax, &matcher, &sel)
+        .with_context(|| format!("could not read the dataset in {}", data.display()))?;
+    Ok((tax, m))
+}
+
+pub fn options(f: &TrendFilter, by_source: bool) -> TrendOptions {
+    TrendOptions {
+        by: f.by,
+        keywords: f.keywords.clone(),
+        by_source,
+        min_postings: f.min_postings,
+        rolling: f.rolling,
+    }
+}
+
+pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
+    let (tax, m) = load(&cli.data, &args.filter)?;
+    if m.is_empty() {
+        eprintln!("no postings in {} for this selection: ingest some first (`jobtrend ingest html PATH`)", cli.data.display());
+    }
+    let rows = compute(&m, &tax, &options(&args.filter, args.by_source))?;
+    match args.format {
+        TableFormat::Csv => print!("{}", to_csv(&rows, args.by_source)),
+        TableFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+        TableFormat::Table => print_table(&tax, &rows),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_table(tax: &Taxonomy, rows: &[TrendRow]) {
+    let label = |id: &str| tax.index_of(id).map(|i| tax.keywords()[i].label.clone()).unwrap_or_else(|| id.to_string());
+    let with_source = rows.iter().any(|r| r.source.is_some());
+    let with_rolling = rows.iter().any(|r| r.rolling.is_some());
+    print!("{:<8} ", "period");
+    if with_source {
+        print!("{:<10} ", "source");
+    }
+    print!("{:<22} {:>8} {:>8} {:>7}  {:<17}", "keyword", "mentions", "postings", "share", "95% CI");
+    if with_rolling {
+        print!(" {:>8}", "rolling");
+    }
+    println!();
+    for r in rows {
+        print!("{:<8} ", r.period);
+        if with_source {
+            print!("{:<10} ", r.source.as_deref().unwrap_or(""));
+        }
+        print!(
+            "{:<22} {:>8} {:>8} {:>6.1}%  {:>5.1}% – {:>5.1}%{}",
+            label(&r.keyword),
+            r.mentions,
+            r.postings,
+            r.share * 100.0,
+            r.ci_low * 100.0,
+            r.ci_high * 100.0,
+            if r.flagged { " (few postings)" } else { "" }
+        );
+        if let Some(x) = r.rolling {
+            print!(" {:>7.1}%", x * 100.0);
+        }
+        println!();
+    }
+}

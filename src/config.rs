@@ -1,0 +1,205 @@
+//! The run configuration (`jobtrend.toml`).
+//!
+//! In: TOML text and the config file's path. Out: a [`RunConfig`] whose relative paths are
+//! resolved against the config file's folder. Unknown fields are errors that name the field.
+//!
+//! ```toml
+//! data = "data"          # dataset directory
+//! reports = "reports"    # report directory
+//! [[sources]]
+//! kind = "html"          # html | hn | greenhouse | lever | remoteok | remotive | arbeitnow | feed
+//! path = "data/samples"  # option names as on the command line: path, since, until, base_url, board, company, url
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// A string or a list of strings (`board = "acme"` or `board = ["acme", "globex"]`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Html,
+    Hn,
+    Greenhouse,
+    Lever,
+    Remoteok,
+    Remotive,
+    Arbeitnow,
+    Feed,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Html => "html",
+            SourceKind::Hn => "hn",
+            SourceKind::Greenhouse => "greenhouse",
+            SourceKind::Lever => "lever",
+            SourceKind::Remoteok => "remoteok",
+            SourceKind::Remotive => "remotive",
+            SourceKind::Arbeitnow => "arbeitnow",
+            SourceKind::Feed => "feed",
+        }
+    }
+}
+
+/// One `[[sources]]` entry.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    pub kind: SourceKind,
+    /// html: files or directories.
+    pub path: Option<OneOrMany>,
+    /// html: date for pages that state none (YYYY-MM-DD).
+    pub date: Option<chrono::NaiveDate>,
+    /// hn: first and last month.
+    pub since: Option<String>,
+    pub until: Option<String>,
+    /// hn: fetch complete months again.
+    #[serde(default)]
+    pub refresh: bool,
+    /// Network sources: a mirror, proxy or test server instead of the real service.
+    pub base_url: Option<String>,
+    /// greenhouse: board tokens.
+    pub board: Option<OneOrMany>,
+    /// lever: company ids.
+    pub company: Option<OneOrMany>,
+    /// feed: feed URLs.
+    pub url: Option<OneOrMany>,
+    /// A name for logs and the run log (default: the kind).
+    pub name: Option<String>,
+}
+
+impl SourceConfig {
+    pub fn name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| self.kind.as_str().to_string())
+    }
+}
+
+/// The whole file.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RunConfig {
+    #[serde(default = "default_data")]
+    pub data: PathBuf,
+    #[serde(default = "default_reports")]
+    pub reports: PathBuf,
+    /// Predictions file (default: built in).
+    pub predictions: Option<PathBuf>,
+    /// Keyword taxonomy directory (default: built in).
+    pub keywords: Option<PathBuf>,
+    #[serde(default)]
+    pub sources: Vec<SourceConfig>,
+}
+
+fn default_data() -> PathBuf {
+    "data".into()
+}
+fn default_reports() -> PathBuf {
+    "reports".into()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}: {message}", path.display())]
+    Parse { path: PathBuf, message: String },
+    #[error("{}: sources[{index}] ({kind}): {message}", path.display())]
+    Source { path: PathBuf, index: usize, kind: &'static str, message: String },
+}
+
+impl RunConfig {
+    /// Reads and checks a config file, resolving relative paths against its folder.
+    pub fn load(path: &Path) -> Result<RunConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+        Self::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<RunConfig, ConfigError> {
+        let mut cfg: RunConfig =
+            toml::from_str(text).map_err(|e| ConfigError::Parse { path: path.into(), message: e.to_string() })?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
+        cfg.data = resolve(&cfg.data);
+        cfg.reports = resolve(&cfg.reports);
+        cfg.predictions = cfg.predictions.as_deref().map(resolve);
+        cfg.keywords = cfg.keywords.as_deref().map(resolve);
+        for (i, s) in cfg.sources.iter_mut().enumerate() {
+            let err = |message: &str| ConfigError::Source {
+                path: path.into(),
+                index: i,
+                kind: s.kind.as_str(),
+                message: message.to_string(),
+            };
+            let need = |ok: bool, what: &str| if ok { Ok(()) } else { Err(err(what)) };
+            match s.kind {
+                SourceKind::Html => need(s.path.is_some(), "needs `path`")?,
+                SourceKind::Greenhouse => need(s.board.is_some(), "needs `board`")?,
+                SourceKind::Lever => need(s.company.is_some(), "needs `company`")?,
+                SourceKind::Feed => need(s.url.is_some(), "needs `url`")?,
+                _ => {}
+            }
+            for m in [&s.since, &s.until].into_iter().flatten() {
+                need(crate::posting::is_month(m), &format!("`since`/`until` must be YYYY-MM, got {m:?}"))?;
+            }
+            if let Some(p) = &s.path {
+                s.path = Some(OneOrMany::Many(
+                    p.to_vec().iter().map(|x| resolve(Path::new(x)).display().to_string()).collect(),
+                ));
+            }
+        }
+        Ok(cfg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_paths_against_the_config_folder() {
+        let cfg = RunConfig::parse(
+            "data = \"d\"\n[[sources]]\nkind = \"html\"\npath = \"samples\"\n[[sources]]\nkind = \"hn\"\nsince = \"2024-01\"\n",
+            Path::new("/etc/jobtrend/jobtrend.toml"),
+        )
+        .unwrap();
+        assert_eq!(cfg.data, PathBuf::from("/etc/jobtrend/d"));
+        assert_eq!(cfg.reports, PathBuf::from("/etc/jobtrend/reports"));
+        assert_eq!(cfg.sources[0].path, Some(OneOrMany::Many(vec!["/etc/jobtrend/samples".into()])));
+        assert_eq!(cfg.sources[1].kind, SourceKind::Hn);
+    }
+
+    #[test]
+    fn unknown_fields_are_named() {
+        let e = RunConfig::parse("[[sources]]\nkind = \"html\"\npaht = \"x\"\n", Path::new("j.toml")).unwrap_err();
+        assert!(e.to_string().contains("unknown field `paht`"), "{e}");
+        let e = RunConfig::parse("datadir = \"x\"\n", Path::new("j.toml")).unwrap_err();
+        assert!(e.to_string().contains("unknown field `datadir`"), "{e}");
+    }
+
+    #[test]
+    fn missing_options_are_named() {
+        let e = RunConfig::parse("[[sources]]\nkind = \"greenhouse\"\n", Path::new("j.toml")).unwrap_err();
+        assert_eq!(e.to_string(), "j.toml: sources[0] (greenhouse): needs `board`");
+        let e = RunConfig::parse("[[sources]]\nkind = \"hn\"\nsince = \"2024\"\n", Path::new("j.toml")).unwrap_err();
+        assert!(e.to_string().contains("YYYY-MM"), "{e}");
+    }
+}

@@ -1,0 +1,441 @@
+//! The report: trends and verdicts in, files out.
+//!
+//! In: [`TrendRow`]s (per period and keyword), the taxonomy, and the claim verdicts. Out: a
+//! [`Report`] — named files (PNG charts, `trends.csv`, `index.md`, a self-contained
+//! `index.html`) as bytes; [`Report::write`] puts them in a directory, each atomically.
+//! Same input, same bytes out: nothing here reads the clock or iterates a hash map unordered.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::charts::{self, Bar, LineChart, Point, Series};
+use crate::keywords::Taxonomy;
+use crate::trends::{TrendRow, period_start, wilson};
+
+/// The article's themes, one chart each: (file stem, title, keyword ids).
+pub const THEMES: &[(&str, &str, &[&str])] = &[
+    ("languages", "Backend languages", &["typescript", "javascript", "python", "go", "rust", "java"]),
+    ("runtimes", "JavaScript runtimes", &["nodejs", "bun", "deno"]),
+    ("databases", "Databases", &["postgresql", "mysql", "mongodb", "redis", "sqlite"]),
+    ("vector-vs-redis", "Vector databases vs Redis", &["vector-database", "redis", "pgvector"]),
+    ("ai-stack", "The AI stack", &["llm", "rag", "embeddings", "mcp", "ai-agents"]),
+    ("infra", "Containers and infrastructure", &["kubernetes", "docker", "terraform"]),
+    ("edge-serverless", "Edge and serverless", &["vercel", "cloudflare", "edge-computing", "serverless"]),
+    ("durable-execution", "Durable execution", &["durable-execution", "temporal", "inngest", "bullmq"]),
+    ("api-styles", "API styles", &["rest-api", "graphql", "grpc", "websocket"]),
+    ("architecture", "Architecture", &["microservices", "monolith", "modular-monolith"]),
+    ("roles", "DevOps, platform engineering, SRE", &["devops", "platform-engineering", "sre"]),
+];
+
+/// Keywords in the small-multiples overview.
+pub const OVERVIEW: &[&str] = &[
+    "typescript", "python", "go", "rust", "postgresql", "mongodb", "redis", "vector-database", "llm", "rag",
+    "ai-agents", "mcp", "kubernetes", "serverless", "graphql", "microservices",
+];
+
+/// A claim's verdict as the report shows it.
+#[derive(Debug, Clone)]
+pub struct VerdictRow {
+    pub id: String,
+    pub claim: String,
+    pub verdict: String,
+    pub effect: String,
+    pub interval: String,
+    pub p_value: String,
+    pub n: String,
+    /// A chart for this claim, if any (file name → PNG bytes).
+    pub chart: Option<(String, Vec<u8>)>,
+}
+
+/// Options of the report.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub width: u32,
+    pub height: u32,
+    /// "month", "quarter" or "year" (for labels).
+    pub period_name: String,
+    /// e.g. "hn: 54,299 postings, 2018-03..2026-01".
+    pub source_note: String,
+}
+
+/// The files of a report, by name, in a stable order.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Chart file names in display order with their titles.
+    pub charts: Vec<(String, String)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("chart {name}: {source}")]
+    Chart { name: String, source: charts::ChartError },
+    #[error("{}: {source}", path.display())]
+    Io { path: std::path::PathBuf, source: std::io::Error },
+}
+
+fn label(tax: &Taxonomy, id: &str) -> String {
+    tax.index_of(id).map(|i| tax.keywords()[i].label.clone()).unwrap_or_else(|| id.to_string())
+}
+
+/// Per keyword, its rows in period order.
+fn by_keyword(rows: &[TrendRow]) -> BTreeMap<&str, Vec<&TrendRow>> {
+    let mut m: BTreeMap<&str, Vec<&TrendRow>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.source.is_none()) {
+        m.entry(r.keyword.as_str()).or_default().push(r);
+    }
+    for v in m.values_mut() {
+        v.sort_by(|a, b| a.period.cmp(&b.period));
+    }
+    m
+}
+
+fn series(tax: &Taxonomy, id: &str, rows: &[&TrendRow]) -> Series {
+    Series {
+        key: id.to_string(),
+        label: label(tax, id),
+        points: rows
+            .iter()
+            .filter_map(|r| {
+                Some(Point {
+                    date: period_start(&r.period)?,
+                    value: r.share,
+                    low: r.ci_low,
+                    high: r.ci_high,
+                    n: r.postings,
+                    flagged: r.flagged,
+                })
+            })
+            .collect(),
+        dashed: false,
+    }
+}
+
+/// Postings per period as a footnote: "n per month: 2018-03 872 · ... (min 180, median 640, max 1,010)".
+fn n_note(rows: &[TrendRow]) -> String {
+    let mut per: BTreeMap<&str, u64> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.source.is_none()) {
+        per.insert(&r.period, r.postings);
+    }
+    let mut ns: Vec<u64> = per.values().copied().collect();
+    if ns.is_empty() {
+        return "no postings".into();
+    }
+    ns.sort_unstable();
+    format!(
+        "{} periods, {}..{}; postings per period: min {}, median {}, max {}, total {}",
+        per.len(),
+        per.keys().next().copied().unwrap_or_default(),
+        per.keys().last().copied().unwrap_or_default(),
+        ns[0],
+        ns[ns.len() / 2],
+        ns[ns.len() - 1],
+        ns.iter().sum::<u64>()
+    )
+}
+
+/// Share over a set of periods, pooled: (mentions, postings).
+fn pooled(rows: &[&TrendRow], periods: &[&str]) -> (u64, u64) {
+    rows.iter().filter(|r| periods.contains(&r.period.as_str())).fold((0, 0), |(k, n), r| (k + r.mentions, n + r.postings))
+}
+
+/// A keyword's share in the first and last 12 months (or 4 quarters / 1 year) of the data.
+#[derive(Debug, Clone)]
+pub struct Mover {
+    pub id: String,
+    pub first: f64,
+    pub last: f64,
+    /// last - first, with a Newcombe (Wilson-based) 95% interval.
+    pub diff: f64,
+    pub low: f64,
+    pub high: f64,
+    pub first_window: String,
+    pub last_window: String,
+}
+
+/// First and last windows of about a year each.
+fn windows(periods: &[&str], period_name: &str) -> (Vec<String>, Vec<String>) {
+    let per_year = match period_name {
+        "quarter" => 4,
+        "year" => 1,
+        _ => 12,
+    };
+    let w = per_year.min(periods.len() / 2).max(1);
+    let first = periods[..w.min(periods.len())].iter().map(|s| s.to_string()).collect();
+    let last = periods[periods.len().saturating_sub(w)..].iter().map(|s| s.to_string()).collect();
+    (first, last)
+}
+
+/// Every keyword's change between the first and the last year of the data.
+pub fn movers(rows: &[TrendRow], period_name: &str) -> Vec<Mover> {
+    let bk = by_keyword(rows);
+    let mut periods: Vec<&str> = rows.iter().map(|r| r.period.as_str()).collect();
+    periods.sort_unstable();
+    periods.dedup();
+    if periods.len() < 2 {
+        return Vec::new();
+    }
+    let (fw, lw) = windows(&periods, period_name);
+    let fw_ref: Vec<&str> = fw.iter().map(String::as_str).collect();
+    let lw_ref: Vec<&str> = lw.iter().map(String::as_str).collect();
+    let mut out = Vec::new();
+    for (id, rs) in &bk {
+        let (k1, n1) = pooled(rs, &fw_ref);
+        let (k2, n2) = pooled(rs, &lw_ref);
+        if n1 == 0 || n2 == 0 {
+            continue;
+        }
+        let (p1, p2) = (k1 as f64 / n1 as f64, k2 as f64 / n2 as f64);
+        let (l1, u1) = wilson(k1, n1, crate::trends::Z95);
+        let (l2, u2) = wilson(k2, n2, crate::trends::Z95);
+        let d = p2 - p1;
+        // Newcombe's method 10 for a difference of independent proportions.
+        let low = d - ((p2 - l2).powi(2) + (u1 - p1).powi(2)).sqrt();
+        let high = d + ((u2 - p2).powi(2) + (p1 - l1).powi(2)).sqrt();
+        out.push(Mover {
+            id: id.to_string(),
+            first: p1,
+            last: p2,
+            diff: d,
+            low,
+            high,
+            first_window: format!("{}..{}", fw[0], fw[fw.len() - 1]),
+            last_window: format!("{}..{}", lw[0], lw[lw.len() - 1]),
+        });
+    }
+    out.sort_by(|a, b| b.diff.abs().total_cmp(&a.diff.abs()).then(a.id.cmp(&b.id)));
+    out
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn pp(x: f64) -> String {
+    format!("{:+.1} pp", x * 100.0)
+}
+
+/// Escapes text for HTML (every string taken from postings or claims goes through this).
+pub fn html_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+/// Escapes text for a Markdown table cell.
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Builds the whole report in memory.
+pub fn build(
+    tax: &Taxonomy,
+    rows: &[TrendRow],
+    csv: String,
+    verdicts: &[VerdictRow],
+    extra_charts: Vec<(String, String, Vec<u8>)>,
+    opts: &ReportOptions,
+) -> Result<Report, ReportError> {
+    let mut rep = Report::default();
+    let bk = by_keyword(rows);
+    let note = format!("Source: {}. {}. Bands: Wilson 95% intervals; hollow points: fewer postings than the minimum.", opts.source_note, n_note(rows));
+    let chart = |name: &str, r: Result<Vec<u8>, charts::ChartError>| {
+        r.map_err(|source| ReportError::Chart { name: name.to_string(), source })
+    };
+
+    // One chart per theme.
+    let mut theme_tables: Vec<(String, Vec<Mover>)> = Vec::new();
+    let all_movers = movers(rows, &opts.period_name);
+    for (stem, title, ids) in THEMES {
+        let s: Vec<Series> = ids.iter().filter_map(|id| bk.get(id).map(|r| series(tax, id, r))).collect();
+        let lc = LineChart {
+            title: format!("{title}: share of postings that mention each"),
+            subtitle: Some(format!("per {}, with 95% intervals", opts.period_name)),
+            y_label: "share of postings".into(),
+            x_label: opts.period_name.clone(),
+            footnote: note.clone(),
+            series: s,
+            width: opts.width,
+            height: opts.height,
+            y_max: None,
+        };
+        let name = format!("{stem}.png");
+        rep.files.insert(name.clone(), chart(&name, charts::line_chart(&lc))?);
+        rep.charts.push((name, title.to_string()));
+        let ms: Vec<Mover> = ids.iter().filter_map(|id| all_movers.iter().find(|m| m.id == *id).cloned()).collect();
+        theme_tables.push((title.to_string(), ms));
+    }
+
+    // Overview: small multiples.
+    let panels: Vec<(String, Vec<Series>)> = OVERVIEW
+        .iter()
+        .filter_map(|id| bk.get(id).map(|r| (label(tax, id), vec![series(tax, id, r)])))
+        .collect();
+    let name = "overview.png".to_string();
+    rep.files.insert(
+        name.clone(),
+        chart(&name, charts::small_multiples("Overview: share of postings per keyword", &note, &panels, opts.width, opts.height))?,
+    );
+    rep.charts.push((name, "Overview (small multiples)".into()));
+
+    // Biggest movers.
+    let top: Vec<Bar> = all_movers
+        .iter()
+        .take(20)
+        .map(|m| Bar { key: m.id.clone(), label: label(tax, &m.id), value: m.diff * 100.0, low: m.low * 100.0, high: m.high * 100.0 })
+        .collect();
+    let (fw, lw) = all_movers.first().map(|m| (m.first_window.clone(), m.last_window.clone())).unwrap_or_default();
+    let name = "movers.png".to_string();
+    rep.files.insert(
+        name.clone(),
+        chart(
+            &name,
+            charts::bar_chart(
+                &format!("Biggest movers: change in share, {fw} vs {lw}"),
+                "change in share of postings (percentage points), 95% interval",
+                &note,
+                &top,
+                opts.width,
+                opts.height,
+            ),
+        )?,
+    );
+    rep.charts.push((name, "Biggest movers".into()));
+
+    for (name, title, png) in extra_charts {
+        rep.files.insert(name.clone(), png);
+        rep.charts.push((name, title));
+    }
+    for v in verdicts {
+        if let Some((name, png)) = &v.chart {
+            rep.files.insert(name.clone(), png.clone());
+        }
+    }
+
+    rep.files.insert("trends.csv".into(), csv.into_bytes());
+    let md = index_md(&rep, tax, &theme_tables, &all_movers, verdicts, opts);
+    let html = index_html(&rep, tax, &theme_tables, &all_movers, verdicts, opts);
+    rep.files.insert("index.md".into(), md.into_bytes());
+    rep.files.insert("index.html".into(), html.into_bytes());
+    Ok(rep)
+}
+
+fn index_md(rep: &Report, tax: &Taxonomy, themes: &[(String, Vec<Mover>)], movers: &[Mover], verdicts: &[VerdictRow], o: &ReportOptions) -> String {
+    let mut s = String::new();
+    s.push_str("# jobtrend report\n\n");
+    s.push_str(&format!("Are the shifts predicted by \"The State of Backend Engineering in 2026\" happening? Source: {}.\n\n", md_cell(&o.source_note)));
+    if !verdicts.is_empty() {
+        s.push_str("## Verdicts on the article's claims\n\n![scorecard](scorecard.png)\n\n");
+        s.push_str("| claim | verdict | effect | 95% interval | p (Holm) | n | chart |\n|---|---|---|---|---|---|---|\n");
+        for v in verdicts {
+            let chart = v.chart.as_ref().map(|(n, _)| format!("[chart]({n})")).unwrap_or_default();
+            s.push_str(&format!(
+                "| {} (`{}`) | **{}** | {} | {} | {} | {} | {} |\n",
+                md_cell(&v.claim),
+                v.id,
+                v.verdict,
+                md_cell(&v.effect),
+                md_cell(&v.interval),
+                v.p_value,
+                v.n,
+                chart
+            ));
+        }
+        s.push('\n');
+    }
+    s.push_str("## Charts\n\n");
+    for (name, title) in &rep.charts {
+        s.push_str(&format!("### {}\n\n![{}]({})\n\n", md_cell(title), md_cell(title), name));
+    }
+    s.push_str("## Key numbers by theme\n\n");
+    for (title, ms) in themes {
+        if ms.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("### {}\n\n| keyword | {} | {} | change | 95% interval |\n|---|---|---|---|---|\n", md_cell(title), ms[0].first_window, ms[0].last_window));
+        for m in ms {
+            s.push_str(&format!("| {} | {} | {} | {} | {} .. {} |\n", md_cell(&label(tax, &m.id)), pct(m.first), pct(m.last), pp(m.diff), pp(m.low), pp(m.high)));
+        }
+        s.push('\n');
+    }
+    s.push_str("## Biggest movers\n\n| keyword | first year | last year | change | 95% interval |\n|---|---|---|---|---|\n");
+    for m in movers.iter().take(20) {
+        s.push_str(&format!("| {} | {} | {} | {} | {} .. {} |\n", md_cell(&label(tax, &m.id)), pct(m.first), pct(m.last), pp(m.diff), pp(m.low), pp(m.high)));
+    }
+    s.push_str("\nAll numbers: [trends.csv](trends.csv) (`period,keyword,mentions,postings,share,ci_low,ci_high`).\n");
+    s
+}
+
+fn index_html(rep: &Report, tax: &Taxonomy, themes: &[(String, Vec<Mover>)], movers: &[Mover], verdicts: &[VerdictRow], o: &ReportOptions) -> String {
+    let e = html_escape;
+    let mut s = String::new();
+    s.push_str("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>jobtrend report</title>\n<style>body{font-family:sans-serif;max-width:1650px;margin:2em auto;padding:0 1em;color:#222}img{max-width:100%;border:1px solid #ddd}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f4f4f4}.supported{color:#1a7f37;font-weight:bold}.contradicted{color:#c62828;font-weight:bold}.inconclusive{color:#8a6d00;font-weight:bold}</style></head><body>\n");
+    s.push_str("<h1>jobtrend report</h1>\n");
+    s.push_str(&format!("<p>Are the shifts predicted by “The State of Backend Engineering in 2026” happening? Source: {}.</p>\n", e(&o.source_note)));
+    if !verdicts.is_empty() {
+        s.push_str("<h2>Verdicts on the article's claims</h2>\n<p><img src=\"scorecard.png\" alt=\"scorecard\"></p>\n<table><tr><th>claim</th><th>verdict</th><th>effect</th><th>95% interval</th><th>p (Holm)</th><th>n</th><th>chart</th></tr>\n");
+        for v in verdicts {
+            let chart = v.chart.as_ref().map(|(n, _)| format!("<a href=\"{}\">chart</a>", e(n))).unwrap_or_default();
+            s.push_str(&format!(
+                "<tr><td>{} (<code>{}</code>)</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                e(&v.claim), e(&v.id), e(&v.verdict), e(&v.verdict), e(&v.effect), e(&v.interval), e(&v.p_value), e(&v.n), chart
+            ));
+        }
+        s.push_str("</table>\n");
+    }
+    s.push_str("<h2>Charts</h2>\n");
+    for (name, title) in &rep.charts {
+        s.push_str(&format!("<h3>{}</h3>\n<p><a href=\"{n}\"><img src=\"{n}\" alt=\"{t}\"></a></p>\n", e(title), n = e(name), t = e(title)));
+    }
+    s.push_str("<h2>Key numbers by theme</h2>\n");
+    for (title, ms) in themes {
+        if ms.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("<h3>{}</h3>\n<table><tr><th>keyword</th><th>{}</th><th>{}</th><th>change</th><th>95% interval</th></tr>\n", e(title), e(&ms[0].first_window), e(&ms[0].last_window)));
+        for m in ms {
+            s.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} .. {}</td></tr>\n", e(&label(tax, &m.id)), pct(m.first), pct(m.last), pp(m.diff), pp(m.low), pp(m.high)));
+        }
+        s.push_str("</table>\n");
+    }
+    s.push_str("<h2>Biggest movers</h2>\n<table><tr><th>keyword</th><th>first year</th><th>last year</th><th>change</th><th>95% interval</th></tr>\n");
+    for m in movers.iter().take(20) {
+        s.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} .. {}</td></tr>\n", e(&label(tax, &m.id)), pct(m.first), pct(m.last), pp(m.diff), pp(m.low), pp(m.high)));
+    }
+    s.push_str("</table>\n<p>All numbers: <a href=\"trends.csv\">trends.csv</a>.</p>\n</body></html>\n");
+    s
+}
+
+impl Report {
+    /// Writes every file into `dir` (created if needed), each atomically (temp file + rename).
+    pub fn write(&self, dir: &Path) -> Result<(), ReportError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| ReportError::Io { path, source }
+        };
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        for (name, bytes) in &self.files {
+            let dest = dir.join(name);
+            let mut tmp = tempfile::Builder::new().prefix(".report-").tempfile_in(dir).map_err(io(dir))?;
+            std::io::Write::write_all(&mut tmp, bytes).map_err(io(&dest))?;
+            tmp.persist(&dest).map_err(|e| ReportError::Io { path: dest.clone(), source: e.error })?;
+        }
+        Ok(())
+    }
+}
+
+/// The first day of a `YYYY-MM` month.
+pub fn month_date(m: &str) -> Option<NaiveDate> {
+    period_start(m)
+}
