@@ -78,8 +78,13 @@ pub enum HnError {
 pub fn looks_like_hn(html: &str) -> bool {
     let b = html.as_bytes();
     let head = &b[..b.len().min(16 * 1024)];
-    if memmem::find(head, b"op=\"item\"").is_some() || memmem::find(head, b"op='item'").is_some() {
-        return true;
+    // Pages since ~2016 say which view they are: `<html lang="en" op="item">` (`op="news"`,
+    // `op="threads"`... are other views, not item pages).
+    if let Some(h) = memmem::find(head, b"<html") {
+        let tag = &head[h..memchr::memchr(b'>', &head[h..]).map_or(head.len(), |e| h + e)];
+        if let Some(o) = memmem::find(tag, b" op=") {
+            return skip_quote(&tag[o + 4..]).starts_with(b"item");
+        }
     }
     let hn_assets = memmem::find(head, b"news.css").is_some()
         || memmem::find(head, b"hnname").is_some()
@@ -694,6 +699,28 @@ mod tests {
             We are, in Oslo</div></div></td></tr></table><table class=\"comment-tree\"></table></body></html>";
         let p = parse(html).unwrap();
         assert_eq!((p.kind, p.thread_id, p.postings.len()), (ThreadKind::Other, Some(77), 0));
+    }
+
+    #[test]
+    fn sniffing() {
+        let cases = [
+            ("<html lang=\"en\" op=\"item\"><head>", true),
+            ("<html op='item'><head>", true),
+            (
+                "<html lang=\"en\" op=\"news\"><head><link href=\"news.css\"><title>Hacker News</title><a href=\"item?id=1\">",
+                false,
+            ),
+            ("<html lang=\"en\" op=\"threads\"><head>", false),
+            (
+                "<html><head><link href=\"http://ycombinator.com/news.css\"><title>Ask HN | Hacker News</title></head>\
+              <a href=\"item?id=5\">",
+                true,
+            ),
+            ("<html><head><title>Hacker News is great</title></head><a href=\"item?id=5\">", false),
+        ];
+        for (html, want) in cases {
+            assert_eq!(looks_like_hn(html), want, "{html}");
+        }
     }
 
     #[test]
