@@ -85,7 +85,8 @@ static TECH: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
         ("frontend", r"\breact(?:\.?js)?\b|\bvue(?:\.?js)?\b|\bangular\b|\bjavascript\b|\bsvelte\b|\bcss\b|\bember\b"),
         ("mobile", r"\bswift\b|\bswiftui\b|\bkotlin\b|\bxamarin\b"),
         ("data", r"\bspark\b|\bsnowflake\b|\bdbt\b|\bsql\b|\bhadoop\b|\bairflow\b"),
-        ("devops", r"\bterraform\b|\bansible\b|\bkubernetes\b|\bk8s\b"),
+        ("platform", r"\bkubernetes\b|\bk8s\b"),
+        ("devops", r"\bterraform\b|\bansible\b|\bjenkins\b"),
     ];
     rules.iter().map(|(r, re)| (*r, Regex::new(&format!("(?i){re}")).expect("tech regex"))).collect()
 });
@@ -152,6 +153,8 @@ fn hn_role_phrases(first_line: &str) -> Vec<&str> {
     }
     let mut out = Vec::new();
     for (i, f) in fields.iter().enumerate() {
+        // A field running on into the description (no line break after the header): its first words.
+        let f = first_words(f, 12);
         if f.trim().is_empty() || is_link(f) {
             continue;
         }
@@ -159,10 +162,30 @@ fn hn_role_phrases(first_line: &str) -> Vec<&str> {
         // The first field is the company unless it names a role itself.
         let keep = if i == 0 { noun || fields.len() == 1 } else { noun || is_role_list(f) };
         if keep {
-            out.push(*f);
+            out.push(f);
         }
     }
     out
+}
+
+/// The first `n` words of `s` (a slice of it).
+fn first_words(s: &str, n: usize) -> &str {
+    let mut count = 0;
+    let mut in_word = false;
+    for (i, c) in s.char_indices() {
+        if c.is_whitespace() {
+            if in_word {
+                count += 1;
+                if count == n {
+                    return &s[..i];
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    s
 }
 
 /// The first `n` characters of `s`.

@@ -5,3 +5,4 @@ mod common;
 mod feeds;
 mod hn_html;
 mod match_cmd;
+mod salary_roles;
