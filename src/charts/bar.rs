@@ -25,11 +25,15 @@ impl BarUnit {
     fn format(self, v: f64, step: f64) -> String {
         match self {
             BarUnit::SharePoints => {
-                let d = if step * 100.0 >= 0.999 { 0 } else { 1 };
-                format!("{:+.*} pp", d, v * 100.0)
+                let d = decimals_for(step * 100.0);
+                if (v * 100.0).abs() < 0.5 * 10f64.powi(-(d as i32)) {
+                    "0 pp".to_string()
+                } else {
+                    format!("{:+.*} pp", d, v * 100.0)
+                }
             }
-            BarUnit::Ratio => format!("{v:.2}×"),
-            BarUnit::Plain => format!("{v:.2}"),
+            BarUnit::Ratio => format!("{:.*}×", decimals_for(step).max(2), v),
+            BarUnit::Plain => format!("{:.*}", decimals_for(step), v),
         }
     }
 

@@ -70,6 +70,8 @@ struct PlotOpts<'a> {
 
 fn prepare(series: &[Series]) -> Vec<Prepared> {
     let colors = colors_for_chart(series.iter().map(|s| s.key.as_str()));
+    // Many overlapping bands turn muddy: lighter bands when there are more than three.
+    let solid_alpha = if series.iter().filter(|s| !s.dashed).count() > 3 { 0.12 } else { 0.18 };
     series
         .iter()
         .zip(colors)
@@ -78,7 +80,7 @@ fn prepare(series: &[Series]) -> Vec<Prepared> {
             color,
             points: clean_points(&s.points),
             dashed: s.dashed,
-            band_alpha: if s.dashed { 0.10 } else { 0.18 },
+            band_alpha: if s.dashed { 0.08 } else { solid_alpha },
             markers: !s.dashed,
             legend: true,
         })
@@ -92,9 +94,10 @@ fn draw_plot(area: &Area, series: &[Prepared], o: &PlotOpts) -> Result<Option<Pl
     let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else {
         return Ok(None);
     };
+    // Intervals of flagged points (few postings) can be huge: they do not stretch the axis (the band is clipped).
     let max_seen = series
         .iter()
-        .flat_map(|p| p.points.iter().map(|q| q.high.max(q.value)))
+        .flat_map(|p| p.points.iter().map(|q| if q.flagged { q.value } else { q.high.max(q.value) }))
         .chain(o.level.as_ref().map(|(l, _)| *l))
         .fold(0.0f64, f64::max);
     let (y_top, y_step) = share_axis_max(max_seen, o.y_max);
@@ -152,8 +155,12 @@ fn draw_plot(area: &Area, series: &[Prepared], o: &PlotOpts) -> Result<Option<Pl
             if seg.len() < 2 || seg.iter().all(|q| q.high - q.low <= 0.0) {
                 continue;
             }
-            let mut poly: Vec<(f64, f64)> = seg.iter().map(|q| (day(q.date), q.high)).collect();
-            poly.extend(seg.iter().rev().map(|q| (day(q.date), q.low)));
+            // A flagged point's interval (few postings) is not drawn: its hollow circle says it is unreliable,
+            // and its huge interval would dominate the picture. Bands are clipped to the axis.
+            let high = |q: &Point| if q.flagged { q.value } else { q.high }.min(y_top);
+            let low = |q: &Point| if q.flagged { q.value } else { q.low }.min(y_top);
+            let mut poly: Vec<(f64, f64)> = seg.iter().map(|q| (day(q.date), high(q))).collect();
+            poly.extend(seg.iter().rev().map(|q| (day(q.date), low(q))));
             chart
                 .draw_series(std::iter::once(Polygon::new(poly, p.color.mix(p.band_alpha).filled())))
                 .map_err(draw_err)?;
@@ -188,15 +195,17 @@ fn draw_plot(area: &Area, series: &[Prepared], o: &PlotOpts) -> Result<Option<Pl
     for p in series {
         for seg in segments(&p.points) {
             let pts: Vec<(f64, f64)> = seg.iter().map(|q| (day(q.date), q.value)).collect();
-            if pts.len() < 2 {
-                continue;
-            }
-            if p.dashed {
-                chart
-                    .draw_series(DashedLineSeries::new(pts, px(12.0, s), px(8.0, s), p.color.stroke_width(line_w)))
-                    .map_err(draw_err)?;
-            } else {
-                chart.draw_series(LineSeries::new(pts, p.color.stroke_width(line_w))).map_err(draw_err)?;
+            for run in clip_top(&pts, y_top) {
+                if run.len() < 2 {
+                    continue;
+                }
+                if p.dashed {
+                    chart
+                        .draw_series(DashedLineSeries::new(run, px(12.0, s), px(8.0, s), p.color.stroke_width(line_w)))
+                        .map_err(draw_err)?;
+                } else {
+                    chart.draw_series(LineSeries::new(run, p.color.stroke_width(line_w))).map_err(draw_err)?;
+                }
             }
         }
     }
@@ -206,12 +215,12 @@ fn draw_plot(area: &Area, series: &[Prepared], o: &PlotOpts) -> Result<Option<Pl
     for p in series {
         let span = (x_hi - x_lo).max(1.0);
         let min_gap = p.points.windows(2).map(|w| day(w[1].date) - day(w[0].date)).fold(f64::INFINITY, f64::min);
-        let roomy = min_gap.is_finite() && min_gap / span * plot_w >= 9.0;
+        let roomy = min_gap.is_finite() && min_gap / span * plot_w >= 13.0;
         let segs = segments(&p.points);
         let r_dot = px(if o.compact { 2.5 } else { 3.5 }, s.max(0.7)) as u32;
         let r_hollow = px(if o.compact { 4.0 } else { 6.0 }, s.max(0.7)) as u32;
         for seg in &segs {
-            for q in seg.iter() {
+            for q in seg.iter().filter(|q| q.value <= y_top) {
                 let at = (day(q.date), q.value);
                 if q.flagged {
                     chart
@@ -243,6 +252,46 @@ fn draw_plot(area: &Area, series: &[Prepared], o: &PlotOpts) -> Result<Option<Pl
         x_px_at_first,
         x_px_at_last,
     }))
+}
+
+/// Cuts a polyline where it rises above `top` (a fixed y axis lower than the data): the runs below it, with
+/// the crossing points added, so that nothing is drawn flattened along the top edge.
+fn clip_top(pts: &[(f64, f64)], top: f64) -> Vec<Vec<(f64, f64)>> {
+    let mut runs = Vec::new();
+    let mut run: Vec<(f64, f64)> = Vec::new();
+    let cross = |a: (f64, f64), b: (f64, f64)| {
+        let t = if b.1 != a.1 { (top - a.1) / (b.1 - a.1) } else { 0.0 };
+        (a.0 + t * (b.0 - a.0), top)
+    };
+    for (i, &b) in pts.iter().enumerate() {
+        let b_in = b.1 <= top;
+        match i.checked_sub(1).map(|j| pts[j]) {
+            None => {
+                if b_in {
+                    run.push(b);
+                }
+            }
+            Some(a) => {
+                let a_in = a.1 <= top;
+                match (a_in, b_in) {
+                    (true, true) => run.push(b),
+                    (true, false) => {
+                        run.push(cross(a, b));
+                        runs.push(std::mem::take(&mut run));
+                    }
+                    (false, true) => {
+                        run.push(cross(a, b));
+                        run.push(b);
+                    }
+                    (false, false) => {}
+                }
+            }
+        }
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    runs
 }
 
 /// The legend column on the right: colour swatch, label and the last value; sorted by last value, largest
@@ -298,7 +347,32 @@ fn draw_legend(area: &Area, series: &[Prepared], s: f64, max_w: i32) -> Result<(
         text(area, &label, (x + sw + px(10.0, s), y), &style)?;
         y += row;
     }
+    // Explain the hollow circles when there are any.
+    if series.iter().any(|p| p.points.iter().any(|q| q.flagged)) && y <= h as i32 - row {
+        y += row / 3;
+        let cx = px(6.0, s) + px(17.0, s);
+        area.draw(&Circle::new((cx, y), px(6.0, s) as u32, MUTED.stroke_width(px(2.0, s).max(2) as u32)))
+            .map_err(draw_err)?;
+        let note = anchored(font(18.0 * s, MUTED), HPos::Left, VPos::Center);
+        let label = ellipsize(area, "too few postings", &note, max_w - px(60.0, s));
+        text(area, &label, (px(6.0, s) + px(44.0, s), y), &note)?;
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip_top;
+
+    #[test]
+    fn clip_top_cuts_where_the_line_leaves_the_axis() {
+        let runs = clip_top(&[(0.0, 0.1), (1.0, 0.3), (2.0, 0.3), (3.0, 0.1), (4.0, 0.1)], 0.2);
+        let r = |v: &Vec<(f64, f64)>| v.iter().map(|(x, y)| ((x * 1e6).round(), (y * 1e6).round())).collect::<Vec<_>>();
+        assert_eq!(runs.len(), 2);
+        assert_eq!(r(&runs[0]), r(&vec![(0.0, 0.1), (0.5, 0.2)]));
+        assert_eq!(r(&runs[1]), r(&vec![(2.5, 0.2), (3.0, 0.1), (4.0, 0.1)]));
+        assert!(clip_top(&[(0.0, 0.5), (1.0, 0.6)], 0.2).is_empty());
+    }
 }
 
 fn has_data(series: &[Prepared]) -> bool {

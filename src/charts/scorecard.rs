@@ -51,8 +51,8 @@ fn render(title: &str, rows: &[ScoreRow], width: u32, height: u32, buf: &mut [u8
     let w = width as i32;
     let left = px(28.0, s);
     let inner = w - 2 * left;
-    // Columns: claim 47%, verdict 15%, effect 19%, interval 19%.
-    let cols = [0.0, 0.47, 0.62, 0.81].map(|f| left + (inner as f64 * f) as i32);
+    // Columns: claim 52%, verdict 13%, effect 17%, interval 18%.
+    let cols = [0.0, 0.52, 0.65, 0.82].map(|f| left + (inner as f64 * f) as i32);
     let widths = [cols[1] - cols[0], cols[2] - cols[1], cols[3] - cols[2], left + inner - cols[3]];
     let head_style = anchored(font(19.0 * s, MUTED), HPos::Left, VPos::Center);
     let head_h = px(36.0, s);

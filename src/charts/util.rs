@@ -25,7 +25,7 @@ pub(crate) fn px(base: f64, s: f64) -> i32 {
 }
 
 pub(crate) fn font(size: f64, color: RGBColor) -> TextStyle<'static> {
-    (FONT, size.max(6.0)).into_font().color(&color)
+    (FONT, size.max(11.0)).into_font().color(&color)
 }
 
 pub(crate) fn anchored(style: TextStyle<'static>, h: HPos, v: VPos) -> TextStyle<'static> {
@@ -220,14 +220,17 @@ pub(crate) fn share_axis_max(max_seen: f64, requested: Option<f64>) -> (f64, f64
 
 /// A share as a percentage with as many decimals as the axis step needs.
 pub(crate) fn pct_label(v: f64, step: f64) -> String {
-    let decimals = if step >= 0.00999 {
-        0
-    } else if step >= 0.000999 {
-        1
-    } else {
-        2
-    };
-    format!("{:.*}%", decimals, v * 100.0)
+    format!("{:.*}%", decimals_for(step * 100.0), v * 100.0)
+}
+
+/// Decimals needed to write multiples of `step` exactly (2.5 needs one, 5 none), at most three.
+pub(crate) fn decimals_for(step: f64) -> usize {
+    (0..3)
+        .find(|&d| {
+            let scaled = step * 10f64.powi(d as i32);
+            (scaled - scaled.round()).abs() < 1e-6 * scaled.abs().max(1.0)
+        })
+        .unwrap_or(3)
 }
 
 /// A share for a legend: one decimal above 1%, two below.
@@ -325,12 +328,16 @@ mod tests {
 
     #[test]
     fn share_axis_is_nice_and_bounded() {
-        assert_eq!(share_axis_max(0.23, None), (0.25, 0.05));
+        let (top, step) = share_axis_max(0.23, None);
+        assert!((top - 0.25).abs() < 1e-12 && (step - 0.05).abs() < 1e-12);
         assert_eq!(share_axis_max(f64::NAN, None).0, 0.01);
         assert_eq!(share_axis_max(0.99, None).0, 1.0);
         assert_eq!(share_axis_max(0.2, Some(3.0)).0, 1.0);
         assert_eq!(pct_label(0.25, 0.05), "25%");
         assert_eq!(pct_label(0.005, 0.001), "0.5%");
+        assert_eq!(pct_label(0.075, 0.025), "7.5%");
+        assert_eq!(pct_label(0.05, 0.025), "5.0%");
+        assert_eq!(pct_label(0.0025, 0.0005), "0.25%");
     }
 }
 
