@@ -21,9 +21,13 @@
 //! 4. Evidence: with a currency, one of salary context (`salary`, `compensation`, `comp`, `pay`,
 //!    `base`, `OTE`, `range`, `equity`, `DOE`...), an explicit period, a `k`, a range, a trailing
 //!    `+`, or a place among the `|` fields of an HN first line. **A bare number without currency
-//!    (`120-150k`) counts only with a `k` and salary context, and is then read as USD** (HN's
-//!    default; a Berlin posting writing `70-90k` without `€` would be misread — rare, and
-//!    documented). The best-scored candidate wins; ties go to the first in the text.
+//!    (`120-150k`) counts only with a `k` and either salary context (`salary`, `comp`, `base`,
+//!    `equity`, `range`, `DOE`...) or a place in an HN first line's `|` fields; its currency is
+//!    then the one region the first line names (London/UK → GBP, Berlin/Paris/EU... → EUR,
+//!    Zurich → CHF, Toronto/Canada → CAD, Sydney → AUD, US places → USD), USD when it names
+//!    none, and the amount is dropped when it names several (`Berlin or NYC`).** The best-scored
+//!    candidate wins (salary context, an explicit period, a place in the first line); ties go to
+//!    the first in the text.
 
 use std::sync::LazyLock;
 
@@ -633,6 +637,39 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
     i.min(s.len())
 }
 
+/// Place words of the first line that tell the currency of a bare amount.
+static PLACES: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
+    let rules: &[(&str, &str)] = &[
+        (
+            "USD",
+            r"\b(?:usa?|u\.s\.a?\.?|united states|america|nyc|new york|sf|san francisco|bay area|silicon valley|seattle|boston|austin|chicago|los angeles|denver|atlanta|miami|washington|dc|portland|philadelphia|pittsburgh|dallas|houston|san diego|palo alto|mountain view|menlo park|sunnyvale|oakland|brooklyn|san jose|salt lake|phoenix|minneapolis|detroit|raleigh|nashville|baltimore|[a-z]+, (?:ca|ny|tx|ma|wa|co|il|ga|fl|or|pa|nc|va|ut|az|mn|mi|nj|md|tn|oh|dc))\b",
+        ),
+        (
+            "GBP",
+            r"\b(?:london|uk|united kingdom|england|scotland|wales|manchester|edinburgh|bristol|leeds|glasgow|belfast|brighton|liverpool|newcastle|sheffield|nottingham|southampton)\b",
+        ),
+        (
+            "EUR",
+            r"\b(?:berlin|munich|münchen|hamburg|frankfurt|cologne|köln|stuttgart|düsseldorf|germany|paris|lyon|france|amsterdam|rotterdam|utrecht|eindhoven|netherlands|dublin|ireland|madrid|barcelona|valencia|bilbao|spain|lisbon|porto|portugal|milan|rome|italy|vienna|austria|helsinki|finland|brussels|belgium|tallinn|estonia|vilnius|lithuania|riga|latvia|athens|greece|luxembourg|bratislava|ljubljana|eu|europe|emea)\b",
+        ),
+        ("CHF", r"\b(?:zurich|zürich|switzerland|geneva|lausanne|basel|bern)\b"),
+        ("CAD", r"\b(?:toronto|vancouver|montreal|montréal|ottawa|calgary|canada|waterloo)\b"),
+        ("AUD", r"\b(?:sydney|melbourne|brisbane|adelaide|australia)\b"),
+    ];
+    rules.iter().map(|(c, re)| (*c, Regex::new(&format!("(?i){re}")).expect("place regex"))).collect()
+});
+
+/// The currency of a bare amount (`120-150k`) from the places the first line names: the one
+/// region named, USD when none is, `None` when several regions are (`Berlin or NYC`).
+fn location_currency(first_line: &str) -> Option<&'static str> {
+    let found: Vec<&'static str> = PLACES.iter().filter(|(_, re)| re.is_match(first_line)).map(|(c, _)| *c).collect();
+    match found.as_slice() {
+        [] => Some("USD"),
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
 struct Candidate {
     salary: Salary,
     score: u32,
@@ -835,10 +872,10 @@ fn candidate(
         None => {
             let strong = STRONG.is_match(&before[floor_boundary(before, before.len().saturating_sub(80))..])
                 || STRONG.is_match(after_win);
-            if !(k && strong) || foreign_code_near(before, after_short) {
+            if !(k && (strong || in_first_line)) || foreign_code_near(before, after_short) {
                 return None;
             }
-            "USD"
+            location_currency(&text[..first_line_end])?
         }
     };
     if !(positive || explicit || k || lakh || range || plus || in_first_line) {
@@ -983,6 +1020,41 @@ mod tests {
             "the stock trades at $145.20",
         ] {
             assert_eq!(extract(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn bare_amounts_take_the_first_line_region() {
+        let y = "year";
+        for (t, want) in [
+            ("Acme | Backend | NYC | 100k-130k", s(100e3, 130e3, "USD", y)),
+            ("Acme | Backend | London | 60K-90K", s(60e3, 90e3, "GBP", y)),
+            ("Acme | Backend | Remote | 90k-120k", s(90e3, 120e3, "USD", y)),
+            ("Acme | Backend | Berlin or NYC | 90k-120k", None),
+            ("Acme | Backend | Berlin or NYC | $90k-120k", s(90e3, 120e3, "USD", y)),
+            ("Acme | 100k users | NYC", None),
+            // Currencies this module does not know are not read as USD.
+            ("Salary NTD 80k per month, Taipei", None),
+            ("Salary in ZAR 600k - 800k", None),
+        ] {
+            assert_eq!(extract(t), want, "{t}");
+        }
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for t in [
+            "",
+            "$",
+            "k",
+            "€€€ 12,",
+            "$1,2,3,4k-",
+            "£70k+\u{a0}–\u{a0}",
+            "¥",
+            "１２３k salary",
+            "$99999999999999999999999k",
+        ] {
+            let _ = extract(t);
         }
     }
 
