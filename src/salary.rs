@@ -565,13 +565,21 @@ fn is_stop(tok: &str) -> bool {
 /// True when a veto word sits right after the amount (up to 4 words, stopping at `+`, `,`, ...).
 fn vetoed_after(after: &str) -> bool {
     let line = after.split('\n').next().unwrap_or("");
+    // A `+` glued to the amount means "or more" (`50K+ customers`, `£70k+ + bonus`): look past it,
+    // but then words that add to a salary (`£70k+ bonus`) do not veto.
+    let (line, glued_plus) = match line.strip_prefix('+') {
+        Some(rest) => (rest, true),
+        None => (line, false),
+    };
     let ws = words(line);
     let mut n = 0;
     for w in &ws {
         if is_stop(w) {
             break;
         }
-        if VETO_AFTER.contains(&w.as_str()) {
+        if VETO_AFTER.contains(&w.as_str())
+            && !(glued_plus && matches!(w.as_str(), "bonus" | "stock" | "signing" | "sign-on" | "relocation"))
+        {
             return true;
         }
         n += 1;
