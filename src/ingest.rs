@@ -24,8 +24,13 @@ use crate::store::{AppendStats, Store, StoreError};
 
 /// Largest file read, compressed or not (a Who-is-hiring page is 1-3 MB).
 pub const MAX_FILE_BYTES: u64 = 100 << 20;
-/// The writer appends once this much posting text is buffered.
+/// The writer appends once this much posting text is buffered (`JOBTREND_FLUSH_BYTES`
+/// overrides it; the crash tests use a small value to get many part files).
 pub const FLUSH_BYTES: usize = 32 << 20;
+
+fn flush_bytes() -> usize {
+    std::env::var("JOBTREND_FLUSH_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(FLUSH_BYTES)
+}
 
 /// Set by a SIGTERM/SIGINT handler: workers stop taking new files, what was parsed is stored.
 pub static STOP: AtomicBool = AtomicBool::new(false);
@@ -225,6 +230,7 @@ pub fn ingest_html(store: &mut Store, paths: &[PathBuf], opts: &HtmlOptions) -> 
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::sync_channel::<FileResult>(jobs * 2);
     let mut store_error = None;
+    let flush_at = flush_bytes();
     std::thread::scope(|scope| {
         for _ in 0..jobs.min(files.len().max(1)) {
             let tx = tx.clone();
@@ -287,7 +293,7 @@ pub fn ingest_html(store: &mut Store, paths: &[PathBuf], opts: &HtmlOptions) -> 
                     }
                 }
             }
-            if buffered >= FLUSH_BYTES && store_error.is_none() {
+            if buffered >= flush_at && store_error.is_none() {
                 match store.append(std::mem::take(&mut buffer)) {
                     Ok(st) => add(&mut sum, st),
                     Err(e) => {

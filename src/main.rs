@@ -3,6 +3,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Die quietly on a closed pipe (`jobtrend trends | head`), like other Unix filters.
+    #[cfg(unix)]
+    // SAFETY: setting a signal disposition to its default before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = jobtrend::cli::Cli::parse();
     jobtrend::cli::init_logging(&cli);
     match jobtrend::cmd::dispatch(cli) {

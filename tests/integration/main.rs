@@ -5,5 +5,7 @@ mod charts;
 mod common;
 mod feeds;
 mod hn_html;
+mod ingest_html;
 mod match_cmd;
+mod predictions;
 mod salary_roles;
