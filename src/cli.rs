@@ -81,6 +81,101 @@ pub enum IngestSource {
         after_help = "Examples:\n  jobtrend ingest html ../shared/data/hn-whoishiring/html\n  jobtrend ingest html saved/job.html.gz --date 2025-06-01\n  jobtrend ingest html pages/ --json"
     )]
     Html(IngestHtmlArgs),
+
+    /// "Ask HN: Who is hiring?" threads through the HN Search API (Firebase API as fallback).
+    #[command(
+        after_help = "Examples:\n  jobtrend ingest hn --since 2024-01\n  jobtrend ingest hn --since 2011-04 --until 2011-04 --refresh\n  jobtrend ingest hn --base-url http://mirror.local:8080"
+    )]
+    Hn(IngestHnArgs),
+
+    /// Greenhouse job boards (boards-api.greenhouse.io), by board token.
+    #[command(after_help = "Examples:\n  jobtrend ingest greenhouse airbnb stripe")]
+    Greenhouse(IngestGreenhouseArgs),
+
+    /// Lever job sites (api.lever.co), by site name.
+    #[command(after_help = "Examples:\n  jobtrend ingest lever leverdemo")]
+    Lever(IngestLeverArgs),
+
+    /// RemoteOK's public API (remoteok.com/api).
+    Remoteok(NetArgs),
+
+    /// Remotive's public API (remotive.com/api/remote-jobs).
+    Remotive(NetArgs),
+
+    /// Arbeitnow's job board API (all pages).
+    Arbeitnow(NetArgs),
+
+    /// RSS 2.0, Atom or JSON Feed URLs; one posting per item.
+    #[command(after_help = "Examples:\n  jobtrend ingest feed https://weworkremotely.com/remote-jobs.rss")]
+    Feed(IngestFeedArgs),
+}
+
+/// Options every network source takes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct NetArgs {
+    /// Root URL replacing the real service (a mirror, a proxy, a local test server); pagination
+    /// links are rebased onto it.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    pub timeout: f64,
+
+    /// Retries of a request after a timeout, a connection error, 429 or 5xx.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub retries: usize,
+
+    #[command(flatten)]
+    pub common: IngestCommon,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct IngestHnArgs {
+    /// First thread month.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub since: Option<String>,
+
+    /// Last thread month.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub until: Option<String>,
+
+    /// Fetch months already complete again.
+    #[arg(long)]
+    pub refresh: bool,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct IngestGreenhouseArgs {
+    /// Board tokens (the name in boards.greenhouse.io/<token>).
+    #[arg(required = true, value_name = "BOARD")]
+    pub boards: Vec<String>,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct IngestLeverArgs {
+    /// Site names (the name in jobs.lever.co/<company>).
+    #[arg(required = true, value_name = "COMPANY")]
+    pub companies: Vec<String>,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct IngestFeedArgs {
+    /// Feed URLs.
+    #[arg(required = true, value_name = "URL")]
+    pub urls: Vec<String>,
+
+    #[command(flatten)]
+    pub net: NetArgs,
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -8,6 +8,7 @@ use crate::store::{Store, StoreError};
 
 pub mod check;
 pub mod ingest;
+pub mod ingest_net;
 pub mod match_cmd;
 pub mod report;
 pub mod run;
@@ -18,14 +19,13 @@ pub mod trends;
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Ingest(IngestSource::Html(args)) => ingest::run_html(&cli, args),
+        Command::Ingest(src) => ingest_net::run(&cli, src),
         Command::Stats(args) => stats::run(&cli, args),
         Command::Match(args) => match_cmd::run(args),
         Command::Trends(args) => trends::run(&cli, args),
         Command::Report(args) => report::run(&cli, args),
         Command::Run(args) => run::run(&cli, args),
-        Command::Check(_) => {
-            anyhow::bail!("not implemented yet")
-        }
+        Command::Check(args) => check::run(&cli, args),
     }
 }
 

@@ -58,7 +58,7 @@ pub fn default_user_agent() -> String {
 /// Errors of the network sources. Every variant that concerns a request names its URL.
 #[derive(Debug, thiserror::Error)]
 pub enum NetError {
-    #[error("{url}: could not reach {host}: {reason}")]
+    #[error("could not reach {host}: {reason} (fetching {url})")]
     Unreachable { url: String, host: String, reason: String },
     #[error("{url}: timed out after {secs:.1}s")]
     Timeout { url: String, secs: f64 },
@@ -542,10 +542,14 @@ impl Http {
     }
 }
 
-/// The innermost causes of an error, joined with ": " (reqwest's own message is generic).
+/// The causes of an error, joined with ": " (reqwest's own top message, which repeats the URL,
+/// is left out when there is a cause).
 fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut parts = vec![e.to_string()];
+    let mut parts: Vec<String> = Vec::new();
     let mut cur = e.source();
+    if cur.is_none() {
+        return e.to_string();
+    }
     while let Some(s) = cur {
         let m = s.to_string();
         if !parts.iter().any(|p| p.contains(&m)) {
@@ -586,7 +590,7 @@ pub(crate) fn push_error(out: &mut SourceOutcome, e: NetError) {
         }
         out.unreachable = true;
     }
-    tracing::warn!("{}: {e}", out.name);
+    tracing::debug!("{}: {e}", out.name);
     out.errors.push(e.to_string());
 }
 
