@@ -3,7 +3,8 @@
 //! In: the Parquet dataset (via [`crate::store::scan`]) and a [`Taxonomy`]. Out: [`Matched`], one
 //! row per posting with its month, source and the keyword indices it mentions — the input of
 //! [`crate::trends`] and of the prediction checks. Matching runs on the stored text at analysis
-//! time (editing `keywords/` never needs a re-ingest), on all cores.
+//! time (editing `keywords/` never needs a re-ingest), on all cores. Roles, seniority and the
+//! stated salary are derived here too, the same way.
 
 use std::path::Path;
 
@@ -11,6 +12,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::keywords::{Matcher, Taxonomy};
+use crate::posting::Salary;
 use crate::store::StoreError;
 
 /// Which postings to analyse.
@@ -30,6 +32,12 @@ pub struct Matched {
     pub titles: Vec<Option<String>>,
     pub texts_len: Vec<u32>,
     pub keywords: Vec<Vec<u16>>,
+    /// Roles from the title or the first line ([`crate::roles::classify`]).
+    pub roles: Vec<Vec<&'static str>>,
+    /// Seniority from the title or the first line.
+    pub seniority: Vec<&'static str>,
+    /// Annual salary and currency: the source's structured fields, else the text.
+    pub salary: Vec<Option<(f64, String)>>,
     /// Bytes of text matched.
     pub bytes: u64,
 }
@@ -68,7 +76,17 @@ pub fn load_frame(data_dir: &Path, sel: &Selection) -> Result<Option<DataFrame>,
         lf = lf.filter(cond);
     }
     let df = lf
-        .select([col("id"), col("month"), col("source"), col("title"), col("text")])
+        .select([
+            col("id"),
+            col("month"),
+            col("source"),
+            col("title"),
+            col("text"),
+            col("salary_min"),
+            col("salary_max"),
+            col("salary_currency"),
+            col("salary_period"),
+        ])
         .sort(["month", "id"], SortMultipleOptions::default())
         .collect()?;
     Ok(Some(df))
@@ -82,8 +100,44 @@ pub fn load_and_match(data_dir: &Path, tax: &Taxonomy, matcher: &Matcher, sel: &
         Ok(df.column(name)?.str()?.iter().map(|s| s.map(str::to_string)).collect())
     };
     let texts: Vec<&str> = df.column("text")?.str()?.iter().map(|s| s.unwrap_or("")).collect();
-    let keywords: Vec<Vec<u16>> =
-        texts.par_iter().map(|t| matcher.find(t).into_iter().map(|(k, _)| k as u16).collect()).collect();
+    let titles: Vec<Option<&str>> = df.column("title")?.str()?.iter().collect();
+    let sources: Vec<&str> = df.column("source")?.str()?.iter().map(|s| s.unwrap_or("")).collect();
+    let (smin, smax) = (df.column("salary_min")?.f64()?, df.column("salary_max")?.f64()?);
+    let (scur, sper) = (df.column("salary_currency")?.str()?, df.column("salary_period")?.str()?);
+    let stated: Vec<Option<Salary>> = (0..df.height())
+        .map(|i| match (smin.get(i), smax.get(i), scur.get(i), sper.get(i)) {
+            (Some(min), Some(max), Some(c), Some(p)) => {
+                Some(Salary { min, max, currency: c.to_string(), period: p.to_string() })
+            }
+            _ => None,
+        })
+        .collect();
+    type Facts = (Vec<u16>, Vec<&'static str>, &'static str, Option<(f64, String)>);
+    let facts: Vec<Facts> = (0..texts.len())
+        .into_par_iter()
+        .map(|i| {
+            let text = texts[i];
+            let kws = matcher.find(text).into_iter().map(|(k, _)| k as u16).collect();
+            let roles = crate::roles::classify(titles[i], text, sources[i]);
+            let head = titles[i].unwrap_or_else(|| text.lines().next().unwrap_or(""));
+            let seniority = crate::salary::seniority(head);
+            let salary = stated[i]
+                .clone()
+                .or_else(|| crate::salary::extract(text))
+                .and_then(|s| crate::salary::annualise(&s).map(|a| (a, s.currency)));
+            (kws, roles, seniority, salary)
+        })
+        .collect();
+    let mut keywords = Vec::with_capacity(facts.len());
+    let mut roles = Vec::with_capacity(facts.len());
+    let mut seniority = Vec::with_capacity(facts.len());
+    let mut salary = Vec::with_capacity(facts.len());
+    for (k, r, s, sal) in facts {
+        keywords.push(k);
+        roles.push(r);
+        seniority.push(s);
+        salary.push(sal);
+    }
     let bytes = texts.iter().map(|t| t.len() as u64).sum();
     let texts_len = texts.iter().map(|t| t.len() as u32).collect();
     Ok(Matched {
@@ -93,6 +147,9 @@ pub fn load_and_match(data_dir: &Path, tax: &Taxonomy, matcher: &Matcher, sel: &
         titles: strs("title")?,
         texts_len,
         keywords,
+        roles,
+        seniority,
+        salary,
         bytes,
     })
 }
