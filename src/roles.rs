@@ -124,19 +124,24 @@ fn is_link(field: &str) -> bool {
     f.contains("://") || f.starts_with("www.") || (!f.contains(' ') && f.contains('.') && f.len() > 4)
 }
 
-/// A field without a role noun still names roles when it is a short list of role words
+/// A field without a role noun still names roles when it is a short list of mostly role words
 /// (`Backend, Frontend, SRE`).
 fn is_role_list(field: &str) -> bool {
     let items: Vec<&str> = field.split([',', '/', '&', '+', ';']).flat_map(|s| s.split(" and ")).collect();
     let items: Vec<&str> = items.into_iter().map(str::trim).filter(|s| !s.is_empty()).collect();
-    !items.is_empty()
-        && items.iter().all(|it| {
-            it.split_whitespace().count() <= 3 && {
-                let mut v = Vec::new();
-                phrase_roles(it, &mut v);
-                !v.is_empty()
-            }
+    if items.is_empty() || items.iter().any(|it| it.split_whitespace().count() > 3) {
+        return false;
+    }
+    let named = items
+        .iter()
+        .filter(|it| {
+            let mut v = Vec::new();
+            phrase_roles(it, &mut v);
+            !v.is_empty()
         })
+        .count();
+    // At least half of the short items name a role (`Full Stack Web / Hardware`).
+    named * 2 >= items.len()
 }
 
 /// The role phrases of an HN first line.
