@@ -199,7 +199,7 @@ impl Prediction {
         Prediction {
             id: id.to_string(),
             claim: id.to_string(),
-            quote: String::new(),
+            quote: id.to_string(),
             section: SECTIONS[0].to_string(),
             kind,
             keywords: keywords.iter().map(|s| s.to_string()).collect(),
@@ -532,7 +532,7 @@ pub fn check_structure(preds: &[Prediction]) -> Result<(), PredictionError> {
             }
             Kind::NotFalling => {
                 if let Some(t) = p.tolerance
-                    && !(t >= 0.0 && t < 1.0)
+                    && !(0.0..1.0).contains(&t)
                 {
                     return err("tolerance", "must be in [0, 1)");
                 }

@@ -38,7 +38,7 @@ pub fn p_normal(z: f64) -> f64 {
 
 /// Student t quantile with `df` degrees of freedom (normal when `df` is huge or not positive).
 pub fn t_quantile(q: f64, df: f64) -> f64 {
-    if !(df > 0.0) || df > 1e6 {
+    if df.is_nan() || df <= 0.0 || df > 1e6 {
         return z_quantile(q);
     }
     match StudentsT::new(0.0, 1.0, df) {
@@ -52,7 +52,7 @@ pub fn p_t(t: f64, df: f64) -> f64 {
     if !t.is_finite() {
         return if t.is_nan() { 1.0 } else { 0.0 };
     }
-    if !(df > 0.0) || df > 1e6 {
+    if df.is_nan() || df <= 0.0 || df > 1e6 {
         return p_normal(t);
     }
     match StudentsT::new(0.0, 1.0, df) {
@@ -87,7 +87,7 @@ pub fn wilson(k: u64, n: u64, z: f64) -> (f64, f64) {
 
 /// Wilson interval for a proportion `p` observed on an *effective* sample size `n_eff` (e.g. n / dispersion).
 pub fn wilson_eff(p: f64, n_eff: f64, z: f64) -> (f64, f64) {
-    if !(n_eff > 0.0) || !p.is_finite() {
+    if n_eff.is_nan() || n_eff <= 0.0 || !p.is_finite() {
         return (0.0, 1.0);
     }
     let p = p.clamp(0.0, 1.0);
@@ -258,7 +258,7 @@ pub fn theil_sen(t: &[f64], y: &[f64]) -> Option<f64> {
 pub fn sen_interval(t: &[f64], y: &[f64], var_s: f64, z: f64) -> Option<(f64, f64)> {
     let s = pair_slopes(t, y);
     let n = s.len();
-    if n == 0 || !(var_s >= 0.0) {
+    if n == 0 || var_s.is_nan() || var_s < 0.0 {
         return None;
     }
     let c = z * var_s.sqrt();
@@ -367,7 +367,7 @@ pub fn logistic_trend(t: &[f64], k: &[u64], n: &[u64]) -> Option<LogitFit> {
             g1 += r * x[i];
         }
         let det = a00 * a11 - a01 * a01;
-        if !(det > 0.0) || !det.is_finite() {
+        if det.is_nan() || det <= 0.0 || !det.is_finite() {
             return None;
         }
         let d0 = (a11 * g0 - a01 * g1) / det;
@@ -402,7 +402,7 @@ pub fn logistic_trend(t: &[f64], k: &[u64], n: &[u64]) -> Option<LogitFit> {
     let df = m - 2;
     let dispersion = if df > 0 { (chi2 / df as f64).max(1.0) } else { 1.0 };
     let det = info[0][0] * info[1][1] - info[0][1] * info[0][1];
-    if !(det > 0.0) {
+    if det.is_nan() || det <= 0.0 {
         return None;
     }
     let cov = [

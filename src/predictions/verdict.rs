@@ -609,7 +609,7 @@ fn premium(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation) {
         .salaries
         .iter()
         .filter_map(|o| month_index(&o.month).map(|i| (i, o)))
-        .filter(|(i, _)| !since.is_some_and(|s| *i < s) && !until.is_some_and(|u| *i > u))
+        .filter(|(i, _)| since.is_none_or(|s| *i >= s) && until.is_none_or(|u| *i <= u))
         .collect();
     let s = strata(in_window.iter().map(|(_, o)| *o));
     let groups: Vec<(Vec<f64>, Vec<f64>)> = s.values().cloned().collect();
