@@ -293,7 +293,7 @@ pub fn build(
     let top: Vec<Bar> = all_movers
         .iter()
         .take(20)
-        .map(|m| Bar { key: m.id.clone(), label: label(tax, &m.id), value: m.diff * 100.0, low: m.low * 100.0, high: m.high * 100.0 })
+        .map(|m| Bar { key: m.id.clone(), label: label(tax, &m.id), value: m.diff, low: m.low, high: m.high })
         .collect();
     let (fw, lw) = all_movers.first().map(|m| (m.first_window.clone(), m.last_window.clone())).unwrap_or_default();
     let name = "movers.png".to_string();

@@ -218,7 +218,17 @@ fn claim_chart(p: &Prediction, e: &Evaluation, data: &ClaimData, opts: &ReportOp
                 high: s.hi,
             })
             .collect();
-        charts::bar_chart(&title, "salary ratio (mentions / others), 95% bootstrap interval", &footnote, &bars, opts.width, opts.height)
+        charts::bar_chart_with(&charts::BarChart {
+            title,
+            subtitle: Some("per year: median annual salary of postings that mention the keywords / the others".into()),
+            x_label: "salary ratio, 95% bootstrap interval".into(),
+            footnote,
+            bars,
+            unit: charts::BarUnit::Ratio,
+            reference: Some(1.0),
+            width: opts.width,
+            height: opts.height,
+        })
     } else {
         charts::line_chart(&LineChart {
             title,
