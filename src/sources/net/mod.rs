@@ -284,7 +284,7 @@ impl State {
 
 /// Fetches one source. Never panics on bad responses: every failure is an entry of `errors`.
 pub async fn fetch(src: &NetSource, opts: &NetOptions, state: &State) -> SourceOutcome {
-    let http = Arc::new(Http::new(opts, state));
+    let http = Arc::new(Http::new(opts, state).with_progress(src.name()));
     let mut out = SourceOutcome { name: src.name().to_string(), ..Default::default() };
     match src {
         NetSource::Hn { since, until, refresh } => {
@@ -302,6 +302,9 @@ pub async fn fetch(src: &NetSource, opts: &NetOptions, state: &State) -> SourceO
     out.requests = http.requests.load(Ordering::Relaxed);
     out.not_modified = http.not_modified.load(Ordering::Relaxed);
     out.pending_state.merge(http.take_update());
+    if let Some(pb) = &http.progress {
+        pb.finish_with_message(format!("({} not modified), {} postings", out.not_modified, out.postings.len()));
+    }
     out
 }
 
@@ -324,6 +327,8 @@ pub(crate) struct Http {
     update: Mutex<StateUpdate>,
     pub(crate) requests: AtomicU64,
     pub(crate) not_modified: AtomicU64,
+    /// A spinner on stderr (terminal only): responses so far.
+    progress: Option<indicatif::ProgressBar>,
 }
 
 struct Attempt {
@@ -351,7 +356,22 @@ impl Http {
             update: Mutex::new(StateUpdate::default()),
             requests: AtomicU64::new(0),
             not_modified: AtomicU64::new(0),
+            progress: None,
         }
+    }
+
+    fn with_progress(mut self, name: &str) -> Http {
+        if self.opts.progress && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            let pb = indicatif::ProgressBar::new_spinner();
+            pb.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {prefix}: {pos} responses {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            pb.set_prefix(name.to_string());
+            pb.enable_steady_tick(Duration::from_millis(120));
+            self.progress = Some(pb);
+        }
+        self
     }
 
     /// `path_and_query` on the source's origin: `--base-url` when given, else `default_base`.
@@ -481,6 +501,9 @@ impl Http {
         }
         let mut resp = req.send().await.map_err(|e| fail(self.classify(url, host, e)))?;
         let status = resp.status();
+        if let Some(pb) = &self.progress {
+            pb.inc(1);
+        }
         if status == reqwest::StatusCode::NOT_MODIFIED {
             self.not_modified.fetch_add(1, Ordering::Relaxed);
             return Ok(Got::NotModified);
