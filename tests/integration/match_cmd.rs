@@ -1,1 +1,145 @@
-//! `jobtrend match`. STUB — being written.
+//! `jobtrend match`: plain files, stdin, `--jsonl`, `--explain`, `--keywords DIR`, and bad input.
+
+use predicates::prelude::*;
+
+use crate::common::{fixture, jobtrend, tempdir};
+
+#[test]
+fn plain_files_print_sorted_ids_per_file() {
+    let stack = fixture("match/stack.txt");
+    let traps = fixture("match/traps.txt");
+    let out = jobtrend().arg("match").arg(&stack).arg(&traps).assert().success().get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "{}: aws, eks, embeddings, go, kubernetes, pgvector, postgresql, redis, rust, vector-database",
+                stack.display()
+            ),
+            format!("{}:", traps.display()),
+        ]
+    );
+}
+
+#[test]
+fn stdin_is_one_document() {
+    jobtrend()
+        .args(["match", "-"])
+        .write_stdin("Rust + Postgres, no go-to-market")
+        .assert()
+        .success()
+        .stdout("-: postgresql, rust\n");
+}
+
+#[test]
+fn explain_shows_spans_rules_and_vetoes() {
+    let out = jobtrend()
+        .args(["match", "--explain"])
+        .write_stdin("Rust + Postgres, no go-to-market")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.starts_with("-: postgresql, rust\n"), "{out}");
+    assert!(
+        out.contains("  @0 rust \"Rust\" weak case-sensitive \"Rust\": kept (list next to \"postgresql\")"),
+        "{out}"
+    );
+    assert!(out.contains("  @7 postgresql \"Postgres\" alias \"postgres\": kept (strong form)"), "{out}");
+    assert!(out.contains("  @20 go \"go\" weak \"go\": VETOED (exclude \"go-to-market\")"), "{out}");
+}
+
+#[test]
+fn jsonl_keeps_input_order_and_ids() {
+    jobtrend().args(["match", "--jsonl"]).arg(fixture("match/postings.jsonl")).assert().success().stdout(
+        "{\"id\":\"p1\",\"keywords\":[\"nodejs\",\"postgresql\",\"typescript\"]}\n\
+             {\"id\":2,\"keywords\":[]}\n\
+             {\"id\":\"p3\",\"keywords\":[\"durable-execution\",\"gcp\",\"gke\",\"go\",\"kubernetes\",\"temporal\"]}\n",
+    );
+}
+
+#[test]
+fn jsonl_explain_adds_spans() {
+    let out = jobtrend()
+        .args(["match", "--jsonl", "--explain", "-"])
+        .write_stdin("{\"id\":\"x\",\"text\":\"go-to-market and Kafka on AWS\"}\n")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["keywords"], serde_json::json!(["aws", "kafka"]));
+    let spans = v["spans"].as_array().unwrap();
+    assert_eq!(spans[0]["id"], "go");
+    assert_eq!(spans[0]["vetoed"], true);
+    assert_eq!(spans[0]["offset"], 0);
+    assert!(spans.iter().any(|s| s["id"] == "kafka" && s["vetoed"] == false));
+}
+
+#[test]
+fn jsonl_bad_lines_are_reported_and_the_rest_printed() {
+    jobtrend()
+        .args(["match", "--jsonl"])
+        .write_stdin(
+            "{\"id\":\"a\",\"text\":\"Kotlin\"}\nnot json\n{\"id\":\"c\"}\n{\"id\":\"d\",\"text\":\"Elixir\"}\n",
+        )
+        .assert()
+        .code(1)
+        .stdout("{\"id\":\"a\",\"keywords\":[\"kotlin\"]}\n{\"id\":\"d\",\"keywords\":[\"elixir\"]}\n")
+        .stderr(predicate::str::contains("-:2: bad JSON").and(predicate::str::contains("-:3: expected an object")));
+}
+
+#[test]
+fn missing_file_is_partial_failure() {
+    let dir = tempdir();
+    jobtrend()
+        .arg("match")
+        .arg(dir.path().join("nope.txt"))
+        .arg(fixture("match/traps.txt"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("traps.txt:\n"))
+        .stderr(predicate::str::contains("could not read"));
+}
+
+#[test]
+fn keywords_dir_overrides_the_builtin_taxonomy() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("mine.toml"),
+        "[[keyword]]\nid = \"widget\"\nlabel = \"Widget\"\ncategory = \"x\"\naliases = [\"widgetry\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("predictions.toml"), "# not a taxonomy file\n").unwrap();
+    jobtrend()
+        .args(["match", "--keywords"])
+        .arg(dir.path())
+        .arg("-")
+        .write_stdin("Widgetry in Go")
+        .assert()
+        .success()
+        .stdout("-: widget\n");
+}
+
+#[test]
+fn bad_keywords_dir_is_fatal_and_names_file_and_keyword() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "[[keyword]]\nid = \"w\"\nlabel = \"W\"\ncategory = \"x\"\nalias = [\"w\"]\n",
+    )
+    .unwrap();
+    jobtrend()
+        .args(["match", "--keywords"])
+        .arg(dir.path())
+        .arg("-")
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.toml: keyword \"w\": unknown field `alias`"));
+}

@@ -1,0 +1,495 @@
+//! The matcher: one combined regex over the text, then per-hit rules.
+//!
+//! In: a [`Taxonomy`] (at construction) and plain text (per call).
+//! Out: `(keyword index, mention count)` pairs ([`Matcher::find`]) or every candidate span with its
+//! verdict ([`Matcher::explain`]).
+//!
+//! Steps per text: (1) the combined regex (ASCII half word boundaries, patterns first, then literals longest
+//! first) yields candidate spans; (2) each span is mapped back to its keyword and form (literal table lookup,
+//! else the patterns); (3) `exclude*` rules veto spans; (4) weak forms are kept only with context (adjacent
+//! words, nearby words, a list next to another keyword, or a strong mention of a required id in the posting);
+//! (5) counts are summed per id and propagated along the transitive `implies` closure.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+use serde::Serialize;
+
+use super::{KeywordError, Taxonomy};
+
+/// Bytes either side of a hit searched for `near` words.
+const NEAR_WINDOW: usize = 80;
+/// Longest gap between two list items ("Python, Go", "TS / Node", "Rust and Go").
+const LIST_GAP: usize = 12;
+
+#[derive(Debug, Clone)]
+struct Term {
+    kw: usize,
+    /// Exact form for case-sensitive terms.
+    exact: Option<String>,
+    weak: bool,
+    form: String,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Rules {
+    exclude: Vec<Vec<u8>>,
+    soft_exclude: Vec<Vec<u8>>,
+    exclude_before: Vec<Vec<u8>>,
+    exclude_after: Vec<Vec<u8>>,
+    before: Vec<Vec<u8>>,
+    after: Vec<Vec<u8>>,
+    near: Vec<Vec<u8>>,
+    list_context: bool,
+    requires: Vec<usize>,
+}
+
+/// The compiled taxonomy. `Send + Sync`: share one across threads.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    re: Regex,
+    literals: HashMap<Vec<u8>, Vec<Term>>,
+    patterns: Vec<(Regex, Term)>,
+    rules: Vec<Rules>,
+    ids: Vec<String>,
+    /// Transitive `implies` targets per keyword (never itself).
+    implies: Vec<Vec<usize>>,
+}
+
+/// One candidate span and what the rules made of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explained {
+    /// Keyword id.
+    pub id: String,
+    /// The matched text.
+    pub text: String,
+    /// Byte offset of the match in the input.
+    pub offset: usize,
+    /// The form that matched: `alias "golang"`, `case-sensitive "Go"`, `pattern "..."`, `weak "Node"`.
+    pub rule: String,
+    /// True when an exclusion or a missing context rejected the span.
+    pub vetoed: bool,
+    /// Why it was kept or vetoed: `exclude "go-to-market"`, `list next to "python"`, `no context`, ...
+    pub reason: String,
+    /// Ids this mention also counts for (`implies`, transitively).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub implies: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Hit {
+    start: usize,
+    end: usize,
+    kw: usize,
+    weak: bool,
+    form: String,
+    kind: &'static str,
+    veto: Option<String>,
+    /// A `soft_exclude` phrase overlaps: vetoed unless local context keeps it.
+    soft: Option<String>,
+    reason: String,
+}
+
+fn lower(s: &str) -> Vec<u8> {
+    s.as_bytes().to_ascii_lowercase()
+}
+
+fn lower_all(v: &[String]) -> Vec<Vec<u8>> {
+    v.iter().map(|s| lower(s)).collect()
+}
+
+#[inline]
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// `needle` (lowercase) occurs in `hay` at `at`, ASCII case-insensitively.
+#[inline]
+fn eq_at(hay: &[u8], at: usize, needle: &[u8]) -> bool {
+    at + needle.len() <= hay.len() && hay[at..at + needle.len()].eq_ignore_ascii_case(needle)
+}
+
+/// `needle` at `at` with word boundaries at both ends (where the needle itself starts/ends with a word char).
+#[inline]
+fn bounded_at(hay: &[u8], at: usize, needle: &[u8]) -> bool {
+    if !eq_at(hay, at, needle) {
+        return false;
+    }
+    let left_ok = !needle.first().is_some_and(|&b| is_word(b)) || at == 0 || !is_word(hay[at - 1]);
+    let end = at + needle.len();
+    let right_ok = !needle.last().is_some_and(|&b| is_word(b)) || end == hay.len() || !is_word(hay[end]);
+    left_ok && right_ok
+}
+
+fn is_skip(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'-')
+}
+
+impl Matcher {
+    /// Compiles the taxonomy into one regex plus the rule tables.
+    pub fn new(tax: &Taxonomy) -> Result<Matcher, KeywordError> {
+        let kws = tax.keywords();
+        let mut literals: HashMap<Vec<u8>, Vec<Term>> = HashMap::new();
+        let mut alts: Vec<(String, bool)> = Vec::new(); // (literal, case-sensitive)
+        let mut patterns = Vec::new();
+        let mut pattern_alts = Vec::new();
+        for (i, k) in kws.iter().enumerate() {
+            let groups: [(&Vec<String>, bool, bool, &'static str); 4] = [
+                (&k.aliases, false, false, "alias"),
+                (&k.case_sensitive, true, false, "case-sensitive"),
+                (&k.weak, false, true, "weak"),
+                (&k.weak_case_sensitive, true, true, "weak case-sensitive"),
+            ];
+            for (list, cs, weak, _) in groups {
+                for lit in list {
+                    literals.entry(lower(lit)).or_default().push(Term {
+                        kw: i,
+                        exact: cs.then(|| lit.clone()),
+                        weak,
+                        form: lit.clone(),
+                    });
+                    alts.push((lit.clone(), cs));
+                }
+            }
+            for p in &k.patterns {
+                let anchored = Regex::new(&format!("^(?i:{p})$")).map_err(|e| KeywordError::BadRegex {
+                    file: k.file.clone(),
+                    id: k.id.clone(),
+                    pattern: p.clone(),
+                    message: e.to_string(),
+                })?;
+                patterns.push((anchored, Term { kw: i, exact: None, weak: false, form: p.clone() }));
+                pattern_alts.push(format!("(?i:{p})"));
+            }
+        }
+        // Strong before weak, case-insensitive before exact, within one literal's candidates.
+        for terms in literals.values_mut() {
+            terms.sort_by_key(|t| (t.weak, t.exact.is_some()));
+        }
+        alts.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
+        alts.dedup_by(|a, b| a.0.eq_ignore_ascii_case(&b.0) && !a.1 && !b.1);
+        let mut parts = pattern_alts;
+        for (lit, cs) in &alts {
+            let esc = regex::escape(lit);
+            parts.push(if *cs { format!("(?-i:{esc})") } else { format!("(?i-u:{esc})") });
+        }
+        let combined = format!(r"(?-u:\b{{start-half}})(?:{})(?-u:\b{{end-half}})", parts.join("|"));
+        let re = regex::RegexBuilder::new(&combined)
+            .size_limit(64 << 20)
+            .dfa_size_limit(64 << 20)
+            .build()
+            .map_err(|e| KeywordError::Combined(e.to_string()))?;
+
+        let categories: HashMap<&str, Vec<usize>> = kws.iter().enumerate().fold(HashMap::new(), |mut m, (i, k)| {
+            m.entry(k.category.as_str()).or_default().push(i);
+            m
+        });
+        let rules = kws
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let mut requires = Vec::new();
+                for r in &k.requires_context {
+                    match r.strip_prefix('@') {
+                        Some(cat) => requires.extend(categories.get(cat).into_iter().flatten().copied()),
+                        None => requires.extend(tax.index_of(r)),
+                    }
+                }
+                requires.retain(|&j| j != i);
+                requires.sort_unstable();
+                requires.dedup();
+                Rules {
+                    exclude: lower_all(&k.exclude),
+                    soft_exclude: lower_all(&k.soft_exclude),
+                    exclude_before: lower_all(&k.exclude_before),
+                    exclude_after: lower_all(&k.exclude_after),
+                    before: lower_all(&k.before),
+                    after: lower_all(&k.after),
+                    near: lower_all(&k.near),
+                    list_context: k.list_context,
+                    requires,
+                }
+            })
+            .collect();
+        let implies = (0..kws.len())
+            .map(|i| {
+                let mut out: Vec<usize> = Vec::new();
+                let mut stack: Vec<usize> = kws[i].implies.iter().filter_map(|t| tax.index_of(t)).collect();
+                while let Some(j) = stack.pop() {
+                    if j != i && !out.contains(&j) {
+                        out.push(j);
+                        stack.extend(kws[j].implies.iter().filter_map(|t| tax.index_of(t)));
+                    }
+                }
+                out.sort_unstable();
+                out
+            })
+            .collect();
+        Ok(Matcher { re, literals, patterns, rules, ids: kws.iter().map(|k| k.id.clone()).collect(), implies })
+    }
+
+    /// Number of keywords (the length of the index space of [`Matcher::find`]).
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// True when the taxonomy has no keywords.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The id of keyword index `i`.
+    pub fn id(&self, i: usize) -> &str {
+        &self.ids[i]
+    }
+
+    /// `(keyword index, mention count)` for every id the text mentions, sorted by index, after vetoes, context
+    /// rules and the `implies` closure (an implied id counts the mentions of the ids that imply it).
+    pub fn find(&self, text: &str) -> Vec<(usize, u32)> {
+        let hits = self.scan(text, false);
+        if hits.is_empty() {
+            return Vec::new();
+        }
+        let mut counts: Vec<(usize, u32)> = Vec::new();
+        let mut add = |kw: usize, n: u32| match counts.iter_mut().find(|(k, _)| *k == kw) {
+            Some((_, c)) => *c += n,
+            None => counts.push((kw, n)),
+        };
+        for h in hits.iter().filter(|h| h.veto.is_none()) {
+            add(h.kw, 1);
+            for &t in &self.implies[h.kw] {
+                add(t, 1);
+            }
+        }
+        counts.sort_unstable();
+        counts
+    }
+
+    /// The ids [`Matcher::find`] reports, sorted alphabetically (the CLI's output order).
+    pub fn find_ids(&self, text: &str) -> Vec<&str> {
+        let mut ids: Vec<&str> = self.find(text).into_iter().map(|(i, _)| self.ids[i].as_str()).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Every candidate span, in text order, with the rule that matched it and why it was kept or vetoed.
+    pub fn explain(&self, text: &str) -> Vec<Explained> {
+        self.scan(text, true)
+            .into_iter()
+            .map(|h| Explained {
+                id: self.ids[h.kw].clone(),
+                text: text[h.start..h.end].to_string(),
+                offset: h.start,
+                rule: format!("{} {:?}", h.kind, h.form),
+                vetoed: h.veto.is_some(),
+                reason: h.veto.unwrap_or(h.reason),
+                implies: self.implies[h.kw].iter().map(|&t| self.ids[t].clone()).collect(),
+            })
+            .collect()
+    }
+
+    fn classify(&self, m: &str) -> Option<(&Term, &'static str)> {
+        if let Some(terms) = self.literals.get(&lower(m)) {
+            for t in terms {
+                if t.exact.as_deref().is_none_or(|e| e == m) {
+                    let kind = match (t.weak, t.exact.is_some()) {
+                        (false, false) => "alias",
+                        (false, true) => "case-sensitive",
+                        (true, false) => "weak",
+                        (true, true) => "weak case-sensitive",
+                    };
+                    return Some((t, kind));
+                }
+            }
+        }
+        self.patterns.iter().find(|(re, _)| re.is_match(m)).map(|(_, t)| (t, "pattern"))
+    }
+
+    fn scan(&self, text: &str, explain: bool) -> Vec<Hit> {
+        let bytes = text.as_bytes();
+        let mut hits = Vec::new();
+        for m in self.re.find_iter(text) {
+            let Some((term, kind)) = self.classify(m.as_str()) else { continue };
+            let veto = self.veto(term.kw, bytes, m.start(), m.end());
+            let soft = if veto.is_none() { self.soft_veto(term.kw, bytes, m.start(), m.end()) } else { None };
+            hits.push(Hit {
+                start: m.start(),
+                end: m.end(),
+                kw: term.kw,
+                weak: term.weak,
+                form: if explain { term.form.clone() } else { String::new() },
+                kind,
+                veto,
+                soft,
+                reason: String::new(),
+            });
+        }
+        if hits.iter().any(|h| (h.weak || h.soft.is_some()) && h.veto.is_none()) {
+            let mut strong = vec![false; self.ids.len()];
+            for h in hits.iter().filter(|h| !h.weak && h.veto.is_none() && h.soft.is_none()) {
+                strong[h.kw] = true;
+                for &t in &self.implies[h.kw] {
+                    strong[t] = true;
+                }
+            }
+            let decisions: Vec<Option<Result<String, String>>> = (0..hits.len())
+                .map(|j| {
+                    let h = &hits[j];
+                    if h.veto.is_some() {
+                        None
+                    } else if let Some(soft) = &h.soft {
+                        Some(match self.local_context(&hits, j, bytes) {
+                            Some(why) => Ok(format!("{soft} overridden: {why}")),
+                            None => Err(format!("{soft}, no local context")),
+                        })
+                    } else if h.weak {
+                        Some(self.context(&hits, j, bytes, &strong))
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            for (h, d) in hits.iter_mut().zip(decisions) {
+                match d {
+                    Some(Ok(reason)) => h.reason = reason,
+                    Some(Err(veto)) => h.veto = Some(veto),
+                    None => {}
+                }
+            }
+        }
+        for h in hits.iter_mut().filter(|h| !h.weak && h.veto.is_none() && h.soft.is_none()) {
+            h.reason = "strong form".into();
+        }
+        hits
+    }
+
+    /// An exclusion that vetoes the span `[s, e)` of keyword `kw`.
+    fn veto(&self, kw: usize, text: &[u8], s: usize, e: usize) -> Option<String> {
+        let r = &self.rules[kw];
+        for p in &r.exclude {
+            // an occurrence at q overlaps [s, e) when q < e and q + len > s
+            let lo = (s + 1).saturating_sub(p.len());
+            for q in lo..e {
+                if bounded_at(text, q, p) {
+                    return Some(format!("exclude {:?}", String::from_utf8_lossy(p)));
+                }
+            }
+        }
+        for p in &r.exclude_before {
+            if s >= p.len() && eq_at(text, s - p.len(), p) {
+                return Some(format!("exclude_before {:?}", String::from_utf8_lossy(p)));
+            }
+        }
+        for p in &r.exclude_after {
+            if eq_at(text, e, p) {
+                return Some(format!("exclude_after {:?}", String::from_utf8_lossy(p)));
+            }
+        }
+        None
+    }
+
+    /// A `soft_exclude` phrase overlapping `[s, e)`.
+    fn soft_veto(&self, kw: usize, text: &[u8], s: usize, e: usize) -> Option<String> {
+        for p in &self.rules[kw].soft_exclude {
+            let lo = (s + 1).saturating_sub(p.len());
+            if (lo..e).any(|q| bounded_at(text, q, p)) {
+                return Some(format!("soft_exclude {:?}", String::from_utf8_lossy(p)));
+            }
+        }
+        None
+    }
+
+    /// Why weak hit `j` counts (`Ok`), or why not (`Err`).
+    fn context(&self, hits: &[Hit], j: usize, text: &[u8], strong: &[bool]) -> Result<String, String> {
+        if let Some(why) = self.local_context(hits, j, text) {
+            return Ok(why);
+        }
+        let r = &self.rules[hits[j].kw];
+        if let Some(&c) = r.requires.iter().find(|&&c| strong[c]) {
+            return Ok(format!("posting mentions {:?}", self.ids[c]));
+        }
+        Err("no context".into())
+    }
+
+    /// Context around hit `j` itself: adjacent words, nearby words, or a list next to another keyword.
+    fn local_context(&self, hits: &[Hit], j: usize, text: &[u8]) -> Option<String> {
+        let h = &hits[j];
+        let r = &self.rules[h.kw];
+        if !r.before.is_empty() {
+            let mut i = h.start;
+            while i > 0 && is_skip(text[i - 1]) {
+                i -= 1;
+            }
+            for p in &r.before {
+                if i >= p.len() && bounded_at(text, i - p.len(), p) {
+                    return Some(format!("after {:?}", String::from_utf8_lossy(p)));
+                }
+            }
+        }
+        if !r.after.is_empty() {
+            let mut i = h.end;
+            while i < text.len() && is_skip(text[i]) {
+                i += 1;
+            }
+            for p in &r.after {
+                if bounded_at(text, i, p) {
+                    return Some(format!("before {:?}", String::from_utf8_lossy(p)));
+                }
+            }
+        }
+        if !r.near.is_empty() {
+            let lo = h.start.saturating_sub(NEAR_WINDOW);
+            let hi = (h.end + NEAR_WINDOW).min(text.len());
+            for p in &r.near {
+                if let Some(q) = (lo..hi.saturating_sub(p.len().saturating_sub(1))).find(|&q| bounded_at(text, q, p))
+                    && q + p.len() <= hi
+                {
+                    return Some(format!("near {:?}", String::from_utf8_lossy(p)));
+                }
+            }
+        }
+        if r.list_context {
+            let usable = |o: &&Hit| o.veto.is_none() && o.soft.is_none() && o.kw != h.kw;
+            let prev = hits[..j].iter().rev().find(usable);
+            if let Some(o) = prev
+                && o.end <= h.start
+                && is_list_gap(&text[o.end..h.start])
+            {
+                return Some(format!("list next to {:?}", self.ids[o.kw]));
+            }
+            let next = hits[j + 1..].iter().find(usable);
+            if let Some(o) = next
+                && o.start >= h.end
+                && is_list_gap(&text[h.end..o.start])
+            {
+                return Some(format!("list next to {:?}", self.ids[o.kw]));
+            }
+        }
+        None
+    }
+}
+
+/// The text between two list items: separators and at most the words and/or/with/plus/on.
+fn is_list_gap(gap: &[u8]) -> bool {
+    if gap.is_empty() || gap.len() > LIST_GAP {
+        return false;
+    }
+    gap.split(|&b| matches!(b, b' ' | b'\t' | b'\n' | b',' | b'/' | b'+' | b'&' | b'|' | b'(' | b')' | b';')).all(|w| {
+        w.is_empty() || ["and", "or", "with", "plus", "on"].iter().any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_list_gap;
+
+    #[test]
+    fn list_gaps() {
+        for g in [", ", " / ", "/", " + ", ", and ", " or ", " (", ") ", " & "] {
+            assert!(is_list_gap(g.as_bytes()), "{g:?}");
+        }
+        for g in ["", " to ", ". ", " in the ", ",                 "] {
+            assert!(!is_list_gap(g.as_bytes()), "{g:?}");
+        }
+    }
+}
