@@ -350,6 +350,40 @@ async fn retry_after_is_honoured_on_429() {
 }
 
 #[tokio::test]
+async fn retry_after_is_capped() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    serve(&server, "/api", fx("remoteok/api.json"), "application/json").await;
+    let mut o = opts(&server);
+    o.retry_after_cap = Duration::from_millis(300);
+    let t = Instant::now();
+    let out = fetch(&NetSource::RemoteOk, &o).await;
+    assert!(out.ok(), "{:?}", out.errors);
+    assert!(t.elapsed() >= Duration::from_millis(280) && t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+}
+
+#[tokio::test]
+async fn requests_to_one_host_are_rate_limited() {
+    let server = MockServer::start().await;
+    serve(&server, "/design.json", fx("feed/design.json"), "application/feed+json").await;
+    let mut o = opts(&server);
+    o.requests_per_second = 2;
+    // Five requests at 2/s with a burst of 2: the last three wait about 0.5 s each.
+    let urls = (0..5).map(|i| format!("/design.json?n={i}")).collect();
+    let t = Instant::now();
+    let out = fetch(&NetSource::Feed { urls }, &o).await;
+    assert!(out.ok(), "{:?}", out.errors);
+    assert_eq!((out.requests, out.postings.len()), (5, 1));
+    assert!(t.elapsed() >= Duration::from_millis(1400), "{:?}", t.elapsed());
+}
+
+#[tokio::test]
 async fn retries_503_twice_then_succeeds() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
