@@ -24,10 +24,10 @@
 //!   `min_ratio` (default 0.8): supported when significantly above, contradicted when significantly below.
 //! - **share-at-least**: pooled share over the window, Wilson interval on n / dispersion (dispersion = Pearson
 //!   chi-square of month heterogeneity / (m−1), floored at 1); score test of H0 share = `min_share`.
-//! - **projection**: least-squares line on the monthly empirical logits `ln((k+½)/(n−k+½))`, projected to `by`
-//!   with a 95% prediction interval for that month's share (residual variance + fitted-line variance inflated
-//!   for residual lag-1 autocorrelation, t with m−2 df); supported when the whole interval is above `level`,
-//!   contradicted when the whole interval is below.
+//! - **projection**: the quasi-binomial logistic regression of hits/postings on time, projected to `by` on the
+//!   logit scale with a 95% prediction interval for that month's share (fit variance inflated for the lag-1
+//!   autocorrelation of the Pearson residuals, plus one month's binomial × dispersion noise, t with m−2 df);
+//!   supported when the whole interval is above `level`, contradicted when the whole interval is below.
 //! - **premium**: ratio of median annual salaries, postings that mention the keywords over those that do not,
 //!   within each (currency, seniority) stratum with ≥ 5 of each; strata combined by a weighted geometric mean
 //!   (weights n₁n₀/(n₁+n₀)); seeded stratified bootstrap (4,999 resamples) for the 95% percentile interval and the

@@ -323,6 +323,23 @@ impl LogitFit {
         }
         p_t((self.slope - slope0) / se, self.df as f64)
     }
+    /// Linear predictor (log-odds) at `t` and its variance.
+    pub fn eta(&self, t: f64) -> (f64, f64) {
+        let x = t - self.t_center;
+        let var = self.cov[0][0] + 2.0 * x * self.cov[0][1] + x * x * self.cov[1][1];
+        (self.intercept + self.slope * x, var.max(0.0))
+    }
+    /// Pearson residuals `(k - n mu) / sqrt(n mu (1 - mu))` of the fit, in the order of `t`.
+    pub fn pearson_residuals(&self, t: &[f64], k: &[u64], n: &[u64]) -> Vec<f64> {
+        t.iter()
+            .zip(k.iter().zip(n))
+            .map(|(&t, (&k, &n))| {
+                let mu = expit(self.eta(t).0).clamp(1e-12, 1.0 - 1e-12);
+                let v = n as f64 * mu * (1.0 - mu);
+                if v > 0.0 { (k as f64 - n as f64 * mu) / v.sqrt() } else { 0.0 }
+            })
+            .collect()
+    }
     /// Fitted share at `t`, with a 95% confidence interval for the mean share.
     pub fn fitted(&self, t: f64) -> (f64, f64, f64) {
         let x = t - self.t_center;

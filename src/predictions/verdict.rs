@@ -488,8 +488,9 @@ fn share_at_least(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation) {
 fn projection(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation) {
     let level = pred.level.unwrap_or(0.5).clamp(1e-9, 1.0 - 1e-9);
     let by = pred.by.clone().unwrap_or_default();
-    ev.method = "least-squares line on monthly empirical logits, projected with a 95% prediction interval \
-                 (fitted-line variance inflated for residual lag-1 autocorrelation, t with m-2 df)"
+    ev.method = "quasi-binomial logistic regression of hits/postings on time, projected on the logit scale with a \
+                 95% prediction interval for the month's share (fit variance inflated for residual lag-1 \
+                 autocorrelation + a new month's binomial x dispersion variance, t with m-2 df)"
         .to_string();
     ev.unit = "%".to_string();
     ev.threshold = Some(level * 100.0);
@@ -500,27 +501,47 @@ fn projection(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation) {
     let Some(by_i) = month_index(&by) else { return };
     let i0 = w.months[0].0;
     let t = years(&w);
-    let y: Vec<f64> =
-        w.months.iter().map(|(_, m)| ((m.hits as f64 + 0.5) / ((m.postings - m.hits) as f64 + 0.5)).ln()).collect();
-    let Some(fit) = stats::ols(&t, &y) else { return };
-    let q = stats::t_quantile(0.975, fit.df());
+    let k: Vec<u64> = w.months.iter().map(|(_, m)| m.hits).collect();
+    let n: Vec<u64> = w.months.iter().map(|(_, m)| m.postings).collect();
+    let Some(fit) = stats::logistic_trend(&t, &k, &n) else {
+        ev.note.push_str(if ev.n_hits == 0 {
+            "no posting in the window mentions it: nothing to project"
+        } else {
+            "the logistic trend could not be fitted"
+        });
+        return;
+    };
+    let r1 = stats::lag1_autocorr(&fit.pearson_residuals(&t, &k, &n));
+    let infl = stats::ar1_inflation(r1);
+    let n_bar = n.iter().sum::<u64>() as f64 / n.len() as f64;
+    let df = fit.df as f64;
+    let q = stats::t_quantile(0.975, df);
+    // Log-odds of a new month's share at t (years from the first month) and its standard error.
+    let predict = |ti: f64| {
+        let (eta, var_fit) = fit.eta(ti);
+        let mu = stats::expit(eta).clamp(1e-9, 1.0 - 1e-9);
+        let var_new = fit.dispersion / (n_bar * mu * (1.0 - mu));
+        (eta, (infl * var_fit + var_new).sqrt())
+    };
     let t0 = (by_i - i0) as f64 / 12.0;
-    let (yhat, se) = fit.predict(t0);
+    let (yhat, se) = predict(t0);
     let (lo, hi) = (stats::expit(yhat - q * se), stats::expit(yhat + q * se));
     let est = stats::expit(yhat);
     ev.estimate = Some(est * 100.0);
     ev.ci_low = Some(lo * 100.0);
     ev.ci_high = Some(hi * 100.0);
     ev.extra.insert("logit_slope_per_year".into(), fit.slope);
-    ev.extra.insert("residual_lag1_autocorrelation".into(), fit.r1);
+    ev.extra.insert("odds_ratio_per_year".into(), fit.slope.exp());
+    ev.extra.insert("dispersion".into(), fit.dispersion);
+    ev.extra.insert("residual_lag1_autocorrelation".into(), r1);
     ev.effect = format!("{} by {by} (95% PI {}–{}; level {})", pct(est), pct(lo), pct(hi), pct(level));
-    let p = if se > 0.0 { stats::p_t((yhat - stats::logit(level)) / se, fit.df()) } else { 1.0 };
+    let p = if se > 0.0 { stats::p_t((yhat - stats::logit(level)) / se, df) } else { 1.0 };
     ev.p_value = Some(p);
     ev.if_significant = if yhat > stats::logit(level) { Verdict::Supported } else { Verdict::Contradicted };
     let last = w.months.last().map_or(i0, |m| m.0);
     ev.series = (i0..=by_i.max(last))
         .map(|i| {
-            let (yh, s) = fit.predict((i - i0) as f64 / 12.0);
+            let (yh, s) = predict((i - i0) as f64 / 12.0);
             let n = w.months.iter().find(|(j, _)| *j == i).map_or(0, |(_, m)| m.postings);
             SeriesPoint {
                 period: month_name(i),
