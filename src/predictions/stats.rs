@@ -9,8 +9,8 @@
 //! - [`mann_kendall`]: Mann-Kendall S, its tie-corrected variance and the Hamed-Rao (1998) autocorrelation
 //!   correction; [`theil_sen`] and [`sen_interval`] for the slope and its rank-based 95% interval;
 //! - [`logistic_trend`]: binomial logistic regression of hits/postings on time (IRLS) with a quasi-binomial
-//!   (Pearson overdispersion-scaled) covariance;
-//! - [`ols`] + [`LinearFit::predict`]: straight line with a prediction interval, for logit-scale projections;
+//!   (Pearson overdispersion-scaled) covariance, [`LogitFit::eta`] for logit-scale projections;
+//! - [`ols`] + [`LinearFit::predict`]: straight line with a prediction interval for a new observation;
 //! - [`mean_interval`]: mean of a series with a lag-1-autocorrelation-inflated standard error; [`fieller`] for a
 //!   ratio of means;
 //! - [`SplitMix64`]: a tiny deterministic PRNG for seeded bootstraps, and [`median_mut`].
