@@ -9,3 +9,4 @@ mod ingest_html;
 mod match_cmd;
 mod predictions;
 mod salary_roles;
+mod trends_report;
