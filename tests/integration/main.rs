@@ -8,5 +8,6 @@ mod hn_html;
 mod ingest_html;
 mod match_cmd;
 mod predictions;
+mod run_cmd;
 mod salary_roles;
 mod trends_report;
