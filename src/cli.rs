@@ -293,6 +293,15 @@ pub struct TrendsArgs {
     #[arg(long)]
     pub by_source: bool,
 
+    /// Shares of roles (backend, frontend, platform, devops, ...) instead of keywords;
+    /// `--keywords` then selects roles.
+    #[arg(long, conflicts_with = "salary")]
+    pub roles: bool,
+
+    /// Stated salaries instead: share of postings with a salary, median annual salary per currency.
+    #[arg(long)]
+    pub salary: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,

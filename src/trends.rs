@@ -106,13 +106,19 @@ pub fn period_start(period: &str) -> Option<chrono::NaiveDate> {
 
 /// The long frames Polars aggregates: one row per mention (`period, source, keyword`) and one
 /// row per posting (`period, source`).
-pub fn frames(m: &Matched, tax: &Taxonomy, by: Period, keep: &[bool]) -> Result<(DataFrame, DataFrame), PolarsError> {
-    let ids: Vec<&str> = tax.keywords().iter().map(|k| k.id.as_str()).collect();
+pub fn frames(
+    m: &Matched,
+    labels: &[Vec<u16>],
+    names: &[String],
+    by: Period,
+    keep: &[bool],
+) -> Result<(DataFrame, DataFrame), PolarsError> {
+    let ids: Vec<&str> = names.iter().map(String::as_str).collect();
     let mut cache: HashMap<&str, String> = HashMap::new();
     let periods: Vec<String> =
         m.months.iter().map(|mo| cache.entry(mo.as_str()).or_insert_with(|| period_of(mo, by)).clone()).collect();
     let (mut mp, mut ms, mut mk) = (Vec::new(), Vec::new(), Vec::new());
-    for (i, kws) in m.keywords.iter().enumerate() {
+    for (i, kws) in labels.iter().enumerate() {
         for &k in kws {
             if keep.get(k as usize).copied().unwrap_or(false) {
                 mp.push(periods[i].as_str());
@@ -139,6 +145,24 @@ pub fn aggregate(mentions: LazyFrame, postings: LazyFrame, by_source: bool) -> (
     (m, p)
 }
 
+/// Shares of postings per role ([`crate::roles::ROLES`]) instead of keywords: the same rows,
+/// with the role id in `keyword`.
+pub fn compute_roles(m: &Matched, opts: &TrendOptions) -> Result<Vec<TrendRow>, TrendError> {
+    let roles = crate::roles::ROLES;
+    let keep: Vec<bool> = roles.iter().map(|r| opts.keywords.is_empty() || opts.keywords.iter().any(|k| k == r)).collect();
+    if let Some(bad) = opts.keywords.iter().find(|k| !roles.contains(&k.as_str())) {
+        return Err(TrendError::UnknownKeyword(bad.clone()));
+    }
+    let index: Vec<Vec<u16>> = m
+        .roles
+        .iter()
+        .map(|rs| rs.iter().filter_map(|r| roles.iter().position(|x| x == r).map(|i| i as u16)).collect())
+        .collect();
+    let names: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
+    let order: Vec<usize> = (0..roles.len()).filter(|&i| keep[i]).collect();
+    rows_from(m, &index, &names, &keep, &order, opts)
+}
+
 /// Everything: frames, Polars aggregation, zero filling, intervals, flags, rolling means.
 pub fn compute(m: &Matched, tax: &Taxonomy, opts: &TrendOptions) -> Result<Vec<TrendRow>, TrendError> {
     let kws = tax.keywords();
@@ -155,7 +179,20 @@ pub fn compute(m: &Matched, tax: &Taxonomy, opts: &TrendOptions) -> Result<Vec<T
             }
         }
     }
-    let (mentions, postings) = frames(m, tax, opts.by, &keep)?;
+    let names: Vec<String> = kws.iter().map(|k| k.id.clone()).collect();
+    rows_from(m, &m.keywords, &names, &keep, &order, opts)
+}
+
+/// Rows for per-posting label indices (`labels[i]`: indices into `names`).
+fn rows_from(
+    m: &Matched,
+    labels: &[Vec<u16>],
+    names: &[String],
+    keep: &[bool],
+    order: &[usize],
+    opts: &TrendOptions,
+) -> Result<Vec<TrendRow>, TrendError> {
+    let (mentions, postings) = frames(m, labels, names, opts.by, keep)?;
     let (ml, pl) = aggregate(mentions.lazy(), postings.lazy(), opts.by_source);
     let mdf = ml.collect()?;
     let mut pdf = pl.collect()?;
@@ -184,8 +221,8 @@ pub fn compute(m: &Matched, tax: &Taxonomy, opts: &TrendOptions) -> Result<Vec<T
         let period = per.get(i).unwrap_or_default().to_string();
         let source = src_of(&pdf, i)?;
         let postings = n.get(i).unwrap_or(0);
-        for &k in &order {
-            let id = &kws[k].id;
+        for &k in order {
+            let id = &names[k];
             let mentions = counts.get(&(period.clone(), source.clone(), id.clone())).copied().unwrap_or(0);
             let (lo, hi) = wilson(mentions, postings, Z95);
             rows.push(TrendRow {
@@ -282,4 +319,66 @@ mod tests {
         assert!((hi - 0.1611).abs() < 5e-4, "{hi}");
         assert_eq!(wilson(0, 0, Z95), (0.0, 0.0));
     }
+}
+
+/// Stated salaries per period and currency.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SalaryRow {
+    pub period: String,
+    /// `ALL` for the share row of a period (every currency), else an ISO code.
+    pub currency: String,
+    /// All postings in the period.
+    pub postings: u64,
+    /// Postings that state a salary (in this currency).
+    pub with_salary: u64,
+    pub share: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    /// Median annual salary (None for the `ALL` row).
+    pub median_annual: Option<f64>,
+}
+
+/// Share of postings that state a salary per period, and the median annual salary per
+/// currency and period (no currency conversion: compare within a currency).
+pub fn salary_trends(m: &Matched, by: Period) -> Vec<SalaryRow> {
+    use std::collections::BTreeMap;
+    let mut per: BTreeMap<String, (u64, BTreeMap<String, Vec<f64>>)> = BTreeMap::new();
+    for (i, mo) in m.months.iter().enumerate() {
+        let e = per.entry(period_of(mo, by)).or_default();
+        e.0 += 1;
+        if let Some((annual, cur)) = &m.salary[i] {
+            e.1.entry(cur.clone()).or_default().push(*annual);
+        }
+    }
+    let mut out = Vec::new();
+    for (period, (n, by_cur)) in per {
+        let k: u64 = by_cur.values().map(|v| v.len() as u64).sum();
+        let (lo, hi) = wilson(k, n, Z95);
+        out.push(SalaryRow {
+            period: period.clone(),
+            currency: "ALL".into(),
+            postings: n,
+            with_salary: k,
+            share: k as f64 / n as f64,
+            ci_low: lo,
+            ci_high: hi,
+            median_annual: None,
+        });
+        for (cur, mut v) in by_cur {
+            v.sort_by(f64::total_cmp);
+            let med = if v.len() % 2 == 1 { v[v.len() / 2] } else { (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0 };
+            let (lo, hi) = wilson(v.len() as u64, n, Z95);
+            out.push(SalaryRow {
+                period: period.clone(),
+                currency: cur,
+                postings: n,
+                with_salary: v.len() as u64,
+                share: v.len() as f64 / n as f64,
+                ci_low: lo,
+                ci_high: hi,
+                median_annual: Some(med),
+            });
+        }
+    }
+    out
 }

@@ -99,10 +99,24 @@ pub fn explain_line(e: &Explained) -> String {
 
 /// One output line of `--jsonl` mode: `{"id": .., "keywords": [..]}` (+ `"spans"` with `--explain`).
 /// Other stages may add fields (salary, roles) to the returned map.
-pub fn jsonl_record(matcher: &Matcher, id: Value, text: &str, explain: bool) -> Map<String, Value> {
+/// One output line of `--jsonl`: `id`, `keywords` (sorted ids), `salary` as stated in the text
+/// (`{"min","max","currency","period"}`, not annualised; `null` when none), `roles` (from the
+/// input's optional `title`, else the text's first line), and `spans` with `--explain`.
+pub fn jsonl_record(matcher: &Matcher, input: &Value, text: &str, explain: bool) -> Map<String, Value> {
     let mut rec = Map::new();
-    rec.insert("id".into(), id);
+    rec.insert("id".into(), input.get("id").cloned().unwrap_or(Value::Null));
     rec.insert("keywords".into(), Value::from(matcher.find_ids(text)));
+    let num = |x: f64| if x.fract() == 0.0 && x.abs() < 1e15 { Value::from(x as i64) } else { Value::from(x) };
+    let salary = crate::salary::extract(text).map_or(Value::Null, |s| {
+        serde_json::json!({"min": num(s.min), "max": num(s.max), "currency": s.currency, "period": s.period})
+    });
+    rec.insert("salary".into(), salary);
+    let title = input.get("title").and_then(Value::as_str);
+    // Without a source, an HN-style first line ("Company | Role | Place") is read as HN's.
+    let source = input.get("source").and_then(Value::as_str).unwrap_or_else(|| {
+        if text.lines().next().is_some_and(|l| l.contains('|')) { "hn" } else { "" }
+    });
+    rec.insert("roles".into(), Value::from(crate::roles::classify(title, text, source)));
     if explain {
         rec.insert("spans".into(), serde_json::to_value(matcher.explain(text)).unwrap_or(Value::Null));
     }
@@ -141,8 +155,7 @@ fn match_jsonl(
                 let text = v.get("text").and_then(Value::as_str).ok_or_else(|| {
                     format!("{}:{n}: expected an object with a string \"text\" field", path.display())
                 })?;
-                let id = v.get("id").cloned().unwrap_or(Value::Null);
-                serde_json::to_string(&jsonl_record(matcher, id, text, explain)).map_err(|e| e.to_string())
+                serde_json::to_string(&jsonl_record(matcher, &v, text, explain)).map_err(|e| e.to_string())
             })
             .collect();
         for r in results {

@@ -42,7 +42,11 @@ pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
     if m.is_empty() {
         eprintln!("no postings in {} for this selection: ingest some first (`jobtrend ingest html PATH`)", cli.data.display());
     }
-    let rows = compute(&m, &tax, &options(&args.filter, args.by_source))?;
+    if args.salary {
+        return salary(&m, args);
+    }
+    let opts = options(&args.filter, args.by_source);
+    let rows = if args.roles { crate::trends::compute_roles(&m, &opts)? } else { compute(&m, &tax, &opts)? };
     match args.format {
         TableFormat::Csv => print!("{}", to_csv(&rows, args.by_source)),
         TableFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
@@ -84,4 +88,42 @@ fn print_table(tax: &Taxonomy, rows: &[TrendRow]) {
         }
         println!();
     }
+}
+
+fn salary(m: &Matched, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
+    let rows = crate::trends::salary_trends(m, args.filter.by);
+    match args.format {
+        TableFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+        TableFormat::Csv => {
+            println!("period,currency,postings,with_salary,share,ci_low,ci_high,median_annual");
+            for r in &rows {
+                println!(
+                    "{},{},{},{},{:.6},{:.6},{:.6},{}",
+                    r.period,
+                    r.currency,
+                    r.postings,
+                    r.with_salary,
+                    r.share,
+                    r.ci_low,
+                    r.ci_high,
+                    r.median_annual.map(|x| format!("{x:.0}")).unwrap_or_default()
+                );
+            }
+        }
+        TableFormat::Table => {
+            println!("{:<8} {:<8} {:>8} {:>11} {:>7}  {:>14}", "period", "currency", "postings", "with salary", "share", "median/year");
+            for r in &rows {
+                println!(
+                    "{:<8} {:<8} {:>8} {:>11} {:>6.1}%  {:>14}",
+                    r.period,
+                    r.currency,
+                    r.postings,
+                    r.with_salary,
+                    r.share * 100.0,
+                    r.median_annual.map(|x| format!("{x:.0}")).unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -56,9 +56,9 @@ fn explain_shows_spans_rules_and_vetoes() {
 #[test]
 fn jsonl_keeps_input_order_and_ids() {
     jobtrend().args(["match", "--jsonl"]).arg(fixture("match/postings.jsonl")).assert().success().stdout(
-        "{\"id\":\"p1\",\"keywords\":[\"nodejs\",\"postgresql\",\"typescript\"]}\n\
-             {\"id\":2,\"keywords\":[]}\n\
-             {\"id\":\"p3\",\"keywords\":[\"durable-execution\",\"gcp\",\"gke\",\"go\",\"kubernetes\",\"temporal\"]}\n",
+        "{\"id\":\"p1\",\"keywords\":[\"nodejs\",\"postgresql\",\"typescript\"],\"roles\":[\"other\"],\"salary\":null}\n\
+             {\"id\":2,\"keywords\":[],\"roles\":[\"other\"],\"salary\":null}\n\
+             {\"id\":\"p3\",\"keywords\":[\"durable-execution\",\"gcp\",\"gke\",\"go\",\"kubernetes\",\"temporal\"],\"roles\":[\"other\"],\"salary\":null}\n",
     );
 }
 
@@ -90,7 +90,10 @@ fn jsonl_bad_lines_are_reported_and_the_rest_printed() {
         )
         .assert()
         .code(1)
-        .stdout("{\"id\":\"a\",\"keywords\":[\"kotlin\"]}\n{\"id\":\"d\",\"keywords\":[\"elixir\"]}\n")
+        .stdout(
+            "{\"id\":\"a\",\"keywords\":[\"kotlin\"],\"roles\":[\"other\"],\"salary\":null}\n\
+             {\"id\":\"d\",\"keywords\":[\"elixir\"],\"roles\":[\"other\"],\"salary\":null}\n",
+        )
         .stderr(predicate::str::contains("-:2: bad JSON").and(predicate::str::contains("-:3: expected an object")));
 }
 
@@ -142,4 +145,27 @@ fn bad_keywords_dir_is_fatal_and_names_file_and_keyword() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("bad.toml: keyword \"w\": unknown field `alias`"));
+}
+
+#[test]
+fn jsonl_adds_the_stated_salary_and_the_roles() {
+    let out = jobtrend()
+        .args(["match", "--jsonl", "-"])
+        .write_stdin(
+            "{\"id\":1,\"text\":\"Acme | Senior Backend Engineer | Remote (US) | $150k-$200k + equity\\nWe use Go and Postgres. Series B, raised $20M.\"}\n\
+             {\"id\":2,\"title\":\"Site Reliability Engineer\",\"source\":\"greenhouse\",\"text\":\"Keep Kubernetes running. Contract, $90/hr.\"}\n\
+             {\"id\":3,\"text\":\"We have 100k users and a 401k plan.\"}\n",
+        )
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines[0]["salary"], serde_json::json!({"min": 150000, "max": 200000, "currency": "USD", "period": "year"}));
+    assert_eq!(lines[0]["roles"], serde_json::json!(["backend"]));
+    assert_eq!(lines[1]["salary"], serde_json::json!({"min": 90, "max": 90, "currency": "USD", "period": "hour"}));
+    assert_eq!(lines[1]["roles"], serde_json::json!(["sre"]));
+    assert_eq!(lines[2]["salary"], serde_json::Value::Null);
 }
