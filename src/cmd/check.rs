@@ -338,5 +338,27 @@ pub fn extra_charts(_tax: &Taxonomy, m: &Matched, opts: &ReportOptions) -> anyho
         y_max: None,
     })?;
     out.push(("roles-classified.png".to_string(), "Roles (classified)".to_string(), png));
+
+    // Salaries: share of postings that state one.
+    let rows = crate::trends::salary_trends(m, crate::cli::Period::Month);
+    let points: Vec<Point> = rows
+        .iter()
+        .filter(|r| r.currency == "ALL")
+        .filter_map(|r| {
+            Some(Point { date: date_of(&r.period)?, value: r.share, low: r.ci_low, high: r.ci_high, n: r.postings, flagged: r.postings < 100 })
+        })
+        .collect();
+    let png = charts::line_chart(&LineChart {
+        title: "Postings that state a salary".into(),
+        subtitle: Some("share per month; amounts annualised for the premium claim (hour × 2080, day × 260, week × 52, month × 12)".into()),
+        y_label: "share of postings".into(),
+        x_label: "month".into(),
+        footnote: format!("Source: {}. Bands: Wilson 95% intervals.", opts.source_note),
+        series: vec![Series { key: "salary".into(), label: "states a salary".into(), points, dashed: false }],
+        width: opts.width,
+        height: opts.height,
+        y_max: None,
+    })?;
+    out.push(("salary-share.png".to_string(), "Salaries stated in postings".to_string(), png));
     Ok(out)
 }
