@@ -6,7 +6,7 @@
 //! Out: one [`Evaluation`] per claim (verdict `supported` / `contradicted` / `inconclusive`, the effect in plain
 //! units with a 95% interval, the p-value and its Holm-adjusted value across all claims, the method and a note).
 //!
-//! # Method (the same text as `src/predictions/METHOD.md`)
+//! # Method (the same text as the README section "How the verdicts are reached")
 //! - **Data rule.** Only months inside the claim's window (`since`..=`until`) with at least
 //!   [`MIN_POSTINGS_PER_MONTH`] postings (in the claim's population) count; a claim needs at least
 //!   [`MIN_MONTHS`] such months ([`MIN_MONTHS_PROJECTION`] for projections), else it is `inconclusive`.

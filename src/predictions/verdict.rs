@@ -2,7 +2,7 @@
 //!
 //! In: a [`Prediction`] and its [`ClaimData`]. Out: an [`Evaluation`] with the verdict, the numbers behind it and a
 //! `series` for charts (fitted trend, projection fan, premium per year). The methods are described in
-//! `src/predictions/METHOD.md` and in the module doc of [`super`].
+//! the README ("How the verdicts are reached") and in the module doc of [`super`].
 
 use std::collections::BTreeMap;
 
