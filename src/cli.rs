@@ -66,11 +66,15 @@ pub enum Command {
     Report(ReportArgs),
 
     /// Verdicts on the article's predictions (supported / contradicted / inconclusive).
-    #[command(after_help = "Examples:\n  jobtrend check\n  jobtrend check --format json | jq '.[] | select(.verdict == \"supported\")'\n  jobtrend check --predictions my-claims.toml --format md")]
+    #[command(
+        after_help = "Examples:\n  jobtrend check\n  jobtrend check --format json | jq '.[] | select(.verdict == \"supported\")'\n  jobtrend check --predictions my-claims.toml --format md"
+    )]
     Check(CheckArgs),
 
     /// The scheduled job: ingest every configured source, then write the report and the verdicts.
-    #[command(after_help = "Examples:\n  jobtrend run\n  jobtrend run --config /etc/jobtrend.toml -q\n  jobtrend run --wait")]
+    #[command(
+        after_help = "Examples:\n  jobtrend run\n  jobtrend run --config /etc/jobtrend.toml -q\n  jobtrend run --wait"
+    )]
     Run(RunArgs),
 }
 

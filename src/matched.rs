@@ -93,7 +93,12 @@ pub fn load_frame(data_dir: &Path, sel: &Selection) -> Result<Option<DataFrame>,
 }
 
 /// Loads the selected postings and matches every one of them.
-pub fn load_and_match(data_dir: &Path, tax: &Taxonomy, matcher: &Matcher, sel: &Selection) -> Result<Matched, MatchedError> {
+pub fn load_and_match(
+    data_dir: &Path,
+    tax: &Taxonomy,
+    matcher: &Matcher,
+    sel: &Selection,
+) -> Result<Matched, MatchedError> {
     let Some(df) = load_frame(data_dir, sel)? else { return Ok(Matched::default()) };
     let _ = tax;
     let strs = |name: &str| -> Result<Vec<Option<String>>, MatchedError> {

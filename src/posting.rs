@@ -179,7 +179,8 @@ mod tests {
 
     #[test]
     fn month_validation() {
-        for (s, ok) in [("2024-03", true), ("2024-13", false), ("2024-00", false), ("24-03", false), ("2024/03", false)] {
+        for (s, ok) in [("2024-03", true), ("2024-13", false), ("2024-00", false), ("24-03", false), ("2024/03", false)]
+        {
             assert_eq!(is_month(s), ok, "{s}");
         }
     }

@@ -31,8 +31,22 @@ pub const THEMES: &[(&str, &str, &[&str])] = &[
 
 /// Keywords in the small-multiples overview.
 pub const OVERVIEW: &[&str] = &[
-    "typescript", "python", "go", "rust", "postgresql", "mongodb", "redis", "vector-database", "llm", "rag",
-    "ai-agents", "mcp", "kubernetes", "serverless", "graphql", "microservices",
+    "typescript",
+    "python",
+    "go",
+    "rust",
+    "postgresql",
+    "mongodb",
+    "redis",
+    "vector-database",
+    "llm",
+    "rag",
+    "ai-agents",
+    "mcp",
+    "kubernetes",
+    "serverless",
+    "graphql",
+    "microservices",
 ];
 
 /// A claim's verdict as the report shows it.
@@ -138,7 +152,9 @@ fn n_note(rows: &[TrendRow]) -> String {
 
 /// Share over a set of periods, pooled: (mentions, postings).
 fn pooled(rows: &[&TrendRow], periods: &[&str]) -> (u64, u64) {
-    rows.iter().filter(|r| periods.contains(&r.period.as_str())).fold((0, 0), |(k, n), r| (k + r.mentions, n + r.postings))
+    rows.iter()
+        .filter(|r| periods.contains(&r.period.as_str()))
+        .fold((0, 0), |(k, n), r| (k + r.mentions, n + r.postings))
 }
 
 /// A keyword's share in the first and last 12 months (or 4 quarters / 1 year) of the data.
@@ -249,7 +265,11 @@ pub fn build(
 ) -> Result<Report, ReportError> {
     let mut rep = Report::default();
     let bk = by_keyword(rows);
-    let note = format!("Source: {}. {}. Bands: Wilson 95% intervals; hollow points: fewer postings than the minimum.", opts.source_note, n_note(rows));
+    let note = format!(
+        "Source: {}. {}. Bands: Wilson 95% intervals; hollow points: fewer postings than the minimum.",
+        opts.source_note,
+        n_note(rows)
+    );
     let chart = |name: &str, r: Result<Vec<u8>, charts::ChartError>| {
         r.map_err(|source| ReportError::Chart { name: name.to_string(), source })
     };
@@ -278,14 +298,15 @@ pub fn build(
     }
 
     // Overview: small multiples.
-    let panels: Vec<(String, Vec<Series>)> = OVERVIEW
-        .iter()
-        .filter_map(|id| bk.get(id).map(|r| (label(tax, id), vec![series(tax, id, r)])))
-        .collect();
+    let panels: Vec<(String, Vec<Series>)> =
+        OVERVIEW.iter().filter_map(|id| bk.get(id).map(|r| (label(tax, id), vec![series(tax, id, r)]))).collect();
     let name = "overview.png".to_string();
     rep.files.insert(
         name.clone(),
-        chart(&name, charts::small_multiples("Overview: share of postings per keyword", &note, &panels, opts.width, opts.height))?,
+        chart(
+            &name,
+            charts::small_multiples("Overview: share of postings per keyword", &note, &panels, opts.width, opts.height),
+        )?,
     );
     rep.charts.push((name, "Overview (small multiples)".into()));
 
@@ -331,13 +352,25 @@ pub fn build(
     Ok(rep)
 }
 
-fn index_md(rep: &Report, tax: &Taxonomy, themes: &[(String, Vec<Mover>)], movers: &[Mover], verdicts: &[VerdictRow], o: &ReportOptions) -> String {
+fn index_md(
+    rep: &Report,
+    tax: &Taxonomy,
+    themes: &[(String, Vec<Mover>)],
+    movers: &[Mover],
+    verdicts: &[VerdictRow],
+    o: &ReportOptions,
+) -> String {
     let mut s = String::new();
     s.push_str("# jobtrend report\n\n");
-    s.push_str(&format!("Are the shifts predicted by \"The State of Backend Engineering in 2026\" happening? Source: {}.\n\n", md_cell(&o.source_note)));
+    s.push_str(&format!(
+        "Are the shifts predicted by \"The State of Backend Engineering in 2026\" happening? Source: {}.\n\n",
+        md_cell(&o.source_note)
+    ));
     if !verdicts.is_empty() {
         s.push_str("## Verdicts on the article's claims\n\n![scorecard](scorecard.png)\n\n");
-        s.push_str("| claim | verdict | effect | 95% interval | p (Holm) | n | chart |\n|---|---|---|---|---|---|---|\n");
+        s.push_str(
+            "| claim | verdict | effect | 95% interval | p (Holm) | n | chart |\n|---|---|---|---|---|---|---|\n",
+        );
         for v in verdicts {
             let chart = v.chart.as_ref().map(|(n, _)| format!("[chart]({n})")).unwrap_or_default();
             s.push_str(&format!(
@@ -363,26 +396,59 @@ fn index_md(rep: &Report, tax: &Taxonomy, themes: &[(String, Vec<Mover>)], mover
         if ms.is_empty() {
             continue;
         }
-        s.push_str(&format!("### {}\n\n| keyword | {} | {} | change | 95% interval |\n|---|---|---|---|---|\n", md_cell(title), ms[0].first_window, ms[0].last_window));
+        s.push_str(&format!(
+            "### {}\n\n| keyword | {} | {} | change | 95% interval |\n|---|---|---|---|---|\n",
+            md_cell(title),
+            ms[0].first_window,
+            ms[0].last_window
+        ));
         for m in ms {
-            s.push_str(&format!("| {} | {} | {} | {} | {} .. {} |\n", md_cell(&label(tax, &m.id)), pct(m.first), pct(m.last), pp(m.diff), pp(m.low), pp(m.high)));
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | {} .. {} |\n",
+                md_cell(&label(tax, &m.id)),
+                pct(m.first),
+                pct(m.last),
+                pp(m.diff),
+                pp(m.low),
+                pp(m.high)
+            ));
         }
         s.push('\n');
     }
-    s.push_str("## Biggest movers\n\n| keyword | first year | last year | change | 95% interval |\n|---|---|---|---|---|\n");
+    s.push_str(
+        "## Biggest movers\n\n| keyword | first year | last year | change | 95% interval |\n|---|---|---|---|---|\n",
+    );
     for m in movers.iter().take(20) {
-        s.push_str(&format!("| {} | {} | {} | {} | {} .. {} |\n", md_cell(&label(tax, &m.id)), pct(m.first), pct(m.last), pp(m.diff), pp(m.low), pp(m.high)));
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {} .. {} |\n",
+            md_cell(&label(tax, &m.id)),
+            pct(m.first),
+            pct(m.last),
+            pp(m.diff),
+            pp(m.low),
+            pp(m.high)
+        ));
     }
     s.push_str("\nAll numbers: [trends.csv](trends.csv) (`period,keyword,mentions,postings,share,ci_low,ci_high`).\n");
     s
 }
 
-fn index_html(rep: &Report, tax: &Taxonomy, themes: &[(String, Vec<Mover>)], movers: &[Mover], verdicts: &[VerdictRow], o: &ReportOptions) -> String {
+fn index_html(
+    rep: &Report,
+    tax: &Taxonomy,
+    themes: &[(String, Vec<Mover>)],
+    movers: &[Mover],
+    verdicts: &[VerdictRow],
+    o: &ReportOptions,
+) -> String {
     let e = html_escape;
     let mut s = String::new();
     s.push_str("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>jobtrend report</title>\n<style>body{font-family:sans-serif;max-width:1650px;margin:2em auto;padding:0 1em;color:#222}img{max-width:100%;border:1px solid #ddd}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f4f4f4}.supported{color:#1a7f37;font-weight:bold}.contradicted{color:#c62828;font-weight:bold}.inconclusive{color:#8a6d00;font-weight:bold}</style></head><body>\n");
     s.push_str("<h1>jobtrend report</h1>\n");
-    s.push_str(&format!("<p>Are the shifts predicted by “The State of Backend Engineering in 2026” happening? Source: {}.</p>\n", e(&o.source_note)));
+    s.push_str(&format!(
+        "<p>Are the shifts predicted by “The State of Backend Engineering in 2026” happening? Source: {}.</p>\n",
+        e(&o.source_note)
+    ));
     if !verdicts.is_empty() {
         s.push_str("<h2>Verdicts on the article's claims</h2>\n<p><img src=\"scorecard.png\" alt=\"scorecard\"></p>\n<table><tr><th>claim</th><th>verdict</th><th>effect</th><th>95% interval</th><th>p (Holm)</th><th>n</th><th>chart</th></tr>\n");
         for v in verdicts {
@@ -396,22 +462,48 @@ fn index_html(rep: &Report, tax: &Taxonomy, themes: &[(String, Vec<Mover>)], mov
     }
     s.push_str("<h2>Charts</h2>\n");
     for (name, title) in &rep.charts {
-        s.push_str(&format!("<h3>{}</h3>\n<p><a href=\"{n}\"><img src=\"{n}\" alt=\"{t}\"></a></p>\n", e(title), n = e(name), t = e(title)));
+        s.push_str(&format!(
+            "<h3>{}</h3>\n<p><a href=\"{n}\"><img src=\"{n}\" alt=\"{t}\"></a></p>\n",
+            e(title),
+            n = e(name),
+            t = e(title)
+        ));
     }
     s.push_str("<h2>Key numbers by theme</h2>\n");
     for (title, ms) in themes {
         if ms.is_empty() {
             continue;
         }
-        s.push_str(&format!("<h3>{}</h3>\n<table><tr><th>keyword</th><th>{}</th><th>{}</th><th>change</th><th>95% interval</th></tr>\n", e(title), e(&ms[0].first_window), e(&ms[0].last_window)));
+        s.push_str(&format!(
+            "<h3>{}</h3>\n<table><tr><th>keyword</th><th>{}</th><th>{}</th><th>change</th><th>95% interval</th></tr>\n",
+            e(title),
+            e(&ms[0].first_window),
+            e(&ms[0].last_window)
+        ));
         for m in ms {
-            s.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} .. {}</td></tr>\n", e(&label(tax, &m.id)), pct(m.first), pct(m.last), pp(m.diff), pp(m.low), pp(m.high)));
+            s.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} .. {}</td></tr>\n",
+                e(&label(tax, &m.id)),
+                pct(m.first),
+                pct(m.last),
+                pp(m.diff),
+                pp(m.low),
+                pp(m.high)
+            ));
         }
         s.push_str("</table>\n");
     }
     s.push_str("<h2>Biggest movers</h2>\n<table><tr><th>keyword</th><th>first year</th><th>last year</th><th>change</th><th>95% interval</th></tr>\n");
     for m in movers.iter().take(20) {
-        s.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} .. {}</td></tr>\n", e(&label(tax, &m.id)), pct(m.first), pct(m.last), pp(m.diff), pp(m.low), pp(m.high)));
+        s.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} .. {}</td></tr>\n",
+            e(&label(tax, &m.id)),
+            pct(m.first),
+            pct(m.last),
+            pp(m.diff),
+            pp(m.low),
+            pp(m.high)
+        ));
     }
     s.push_str("</table>\n<p>All numbers: <a href=\"trends.csv\">trends.csv</a>.</p>\n</body></html>\n");
     s

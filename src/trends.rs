@@ -149,7 +149,8 @@ pub fn aggregate(mentions: LazyFrame, postings: LazyFrame, by_source: bool) -> (
 /// with the role id in `keyword`.
 pub fn compute_roles(m: &Matched, opts: &TrendOptions) -> Result<Vec<TrendRow>, TrendError> {
     let roles = crate::roles::ROLES;
-    let keep: Vec<bool> = roles.iter().map(|r| opts.keywords.is_empty() || opts.keywords.iter().any(|k| k == r)).collect();
+    let keep: Vec<bool> =
+        roles.iter().map(|r| opts.keywords.is_empty() || opts.keywords.iter().any(|k| k == r)).collect();
     if let Some(bad) = opts.keywords.iter().find(|k| !roles.contains(&k.as_str())) {
         return Err(TrendError::UnknownKeyword(bad.clone()));
     }
@@ -207,10 +208,15 @@ fn rows_from(
     };
     let mut counts: HashMap<(String, Option<String>, String), u64> = HashMap::new();
     {
-        let (per, kw, n) = (mdf.column("period")?.str()?, mdf.column("keyword")?.str()?, mdf.column("mentions")?.u64()?);
+        let (per, kw, n) =
+            (mdf.column("period")?.str()?, mdf.column("keyword")?.str()?, mdf.column("mentions")?.u64()?);
         for i in 0..mdf.height() {
             counts.insert(
-                (per.get(i).unwrap_or_default().to_string(), src_of(&mdf, i)?, kw.get(i).unwrap_or_default().to_string()),
+                (
+                    per.get(i).unwrap_or_default().to_string(),
+                    src_of(&mdf, i)?,
+                    kw.get(i).unwrap_or_default().to_string(),
+                ),
                 n.get(i).unwrap_or(0),
             );
         }

@@ -360,21 +360,6 @@ fn draw_legend(area: &Area, series: &[Prepared], s: f64, max_w: i32) -> Result<(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::clip_top;
-
-    #[test]
-    fn clip_top_cuts_where_the_line_leaves_the_axis() {
-        let runs = clip_top(&[(0.0, 0.1), (1.0, 0.3), (2.0, 0.3), (3.0, 0.1), (4.0, 0.1)], 0.2);
-        let r = |v: &Vec<(f64, f64)>| v.iter().map(|(x, y)| ((x * 1e6).round(), (y * 1e6).round())).collect::<Vec<_>>();
-        assert_eq!(runs.len(), 2);
-        assert_eq!(r(&runs[0]), r(&vec![(0.0, 0.1), (0.5, 0.2)]));
-        assert_eq!(r(&runs[1]), r(&vec![(2.5, 0.2), (3.0, 0.1), (4.0, 0.1)]));
-        assert!(clip_top(&[(0.0, 0.5), (1.0, 0.6)], 0.2).is_empty());
-    }
-}
-
 fn has_data(series: &[Prepared]) -> bool {
     series.iter().any(|p| !p.points.is_empty())
 }
@@ -591,4 +576,19 @@ pub fn fan_chart_rgb(title: &str, footnote: &str, fan: &Fan, width: u32, height:
     let mut buf = vec![255u8; width as usize * height as usize * 3];
     render_fan(title, footnote, fan, width, height, &mut buf)?;
     Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip_top;
+
+    #[test]
+    fn clip_top_cuts_where_the_line_leaves_the_axis() {
+        let runs = clip_top(&[(0.0, 0.1), (1.0, 0.3), (2.0, 0.3), (3.0, 0.1), (4.0, 0.1)], 0.2);
+        let r = |v: &Vec<(f64, f64)>| v.iter().map(|(x, y)| ((x * 1e6).round(), (y * 1e6).round())).collect::<Vec<_>>();
+        assert_eq!(runs.len(), 2);
+        assert_eq!(r(&runs[0]), r(&vec![(0.0, 0.1), (0.5, 0.2)]));
+        assert_eq!(r(&runs[1]), r(&vec![(2.5, 0.2), (3.0, 0.1), (4.0, 0.1)]));
+        assert!(clip_top(&[(0.0, 0.5), (1.0, 0.6)], 0.2).is_empty());
+    }
 }

@@ -31,11 +31,8 @@ pub fn load_predictions(path: Option<&Path>, tax: &Taxonomy) -> anyhow::Result<V
 
 /// Each claim with its data (monthly counts, salaries) from the matched postings.
 pub fn claim_data(preds: &[Prediction], tax: &Taxonomy, m: &Matched) -> Vec<(Prediction, ClaimData)> {
-    let ids: Vec<Vec<String>> = m
-        .keywords
-        .iter()
-        .map(|ks| ks.iter().map(|&k| tax.keywords()[k as usize].id.clone()).collect())
-        .collect();
+    let ids: Vec<Vec<String>> =
+        m.keywords.iter().map(|ks| ks.iter().map(|&k| tax.keywords()[k as usize].id.clone()).collect()).collect();
     let roles: Vec<Vec<String>> = m.roles.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect();
     preds
         .iter()
@@ -73,7 +70,8 @@ fn share(x: Option<f64>) -> String {
 }
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let filter = TrendFilter { keywords_dir: args.keywords_dir.clone(), source: args.source.clone(), ..Default::default() };
+    let filter =
+        TrendFilter { keywords_dir: args.keywords_dir.clone(), source: args.source.clone(), ..Default::default() };
     let tax = super::trends::taxonomy(filter.keywords_dir.as_deref())?;
     let preds = match load_predictions(args.predictions.as_deref(), &tax) {
         Ok(p) => p,
@@ -290,15 +288,15 @@ pub fn scorecard(rows: &[VerdictRow], opts: &ReportOptions) -> anyhow::Result<Ve
             interval: r.interval.clone(),
         })
         .collect();
-    Ok(charts::scorecard(
-        &format!("The article's claims on {} — verdicts", opts.source_note),
-        &sr,
-        opts.width,
-    )?)
+    Ok(charts::scorecard(&format!("The article's claims on {} — verdicts", opts.source_note), &sr, opts.width)?)
 }
 
 /// Charts beyond keyword shares: roles per month.
-pub fn extra_charts(_tax: &Taxonomy, m: &Matched, opts: &ReportOptions) -> anyhow::Result<Vec<(String, String, Vec<u8>)>> {
+pub fn extra_charts(
+    _tax: &Taxonomy,
+    m: &Matched,
+    opts: &ReportOptions,
+) -> anyhow::Result<Vec<(String, String, Vec<u8>)>> {
     let mut out = Vec::new();
     // Roles: share of postings per role and month.
     let mut per: std::collections::BTreeMap<&str, (u64, std::collections::BTreeMap<&str, u64>)> = Default::default();
@@ -320,7 +318,14 @@ pub fn extra_charts(_tax: &Taxonomy, m: &Matched, opts: &ReportOptions) -> anyho
                 .filter_map(|(mo, (n, c))| {
                     let k = c.get(role).copied().unwrap_or(0);
                     let (lo, hi) = wilson(k, *n, Z95);
-                    Some(Point { date: date_of(mo)?, value: k as f64 / *n as f64, low: lo, high: hi, n: *n, flagged: *n < 100 })
+                    Some(Point {
+                        date: date_of(mo)?,
+                        value: k as f64 / *n as f64,
+                        low: lo,
+                        high: hi,
+                        n: *n,
+                        flagged: *n < 100,
+                    })
                 })
                 .collect(),
             dashed: false,
@@ -345,12 +350,22 @@ pub fn extra_charts(_tax: &Taxonomy, m: &Matched, opts: &ReportOptions) -> anyho
         .iter()
         .filter(|r| r.currency == "ALL")
         .filter_map(|r| {
-            Some(Point { date: date_of(&r.period)?, value: r.share, low: r.ci_low, high: r.ci_high, n: r.postings, flagged: r.postings < 100 })
+            Some(Point {
+                date: date_of(&r.period)?,
+                value: r.share,
+                low: r.ci_low,
+                high: r.ci_high,
+                n: r.postings,
+                flagged: r.postings < 100,
+            })
         })
         .collect();
     let png = charts::line_chart(&LineChart {
         title: "Postings that state a salary".into(),
-        subtitle: Some("share per month; amounts annualised for the premium claim (hour × 2080, day × 260, week × 52, month × 12)".into()),
+        subtitle: Some(
+            "share per month; amounts annualised for the premium claim (hour × 2080, day × 260, week × 52, month × 12)"
+                .into(),
+        ),
         y_label: "share of postings".into(),
         x_label: "month".into(),
         footnote: format!("Source: {}. Bands: Wilson 95% intervals.", opts.source_note),

@@ -13,11 +13,8 @@ pub fn run_html(cli: &Cli, args: &IngestHtmlArgs) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    let opts = HtmlOptions {
-        date: args.date,
-        jobs: args.jobs,
-        progress: !cli.quiet && std::io::stderr().is_terminal(),
-    };
+    let opts =
+        HtmlOptions { date: args.date, jobs: args.jobs, progress: !cli.quiet && std::io::stderr().is_terminal() };
     let sum = ingest_html(&mut store, &args.paths, &opts)
         .with_context(|| format!("could not write the dataset in {}", cli.data.display()))?;
     print_summary(cli, &sum, args.common.json)?;

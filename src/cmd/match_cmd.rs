@@ -107,15 +107,17 @@ pub fn jsonl_record(matcher: &Matcher, input: &Value, text: &str, explain: bool)
     rec.insert("id".into(), input.get("id").cloned().unwrap_or(Value::Null));
     rec.insert("keywords".into(), Value::from(matcher.find_ids(text)));
     let num = |x: f64| if x.fract() == 0.0 && x.abs() < 1e15 { Value::from(x as i64) } else { Value::from(x) };
-    let salary = crate::salary::extract(text).map_or(Value::Null, |s| {
-        serde_json::json!({"min": num(s.min), "max": num(s.max), "currency": s.currency, "period": s.period})
-    });
+    let salary = crate::salary::extract(text).map_or(
+        Value::Null,
+        |s| serde_json::json!({"min": num(s.min), "max": num(s.max), "currency": s.currency, "period": s.period}),
+    );
     rec.insert("salary".into(), salary);
     let title = input.get("title").and_then(Value::as_str);
     // Without a source, an HN-style first line ("Company | Role | Place") is read as HN's.
-    let source = input.get("source").and_then(Value::as_str).unwrap_or_else(|| {
-        if text.lines().next().is_some_and(|l| l.contains('|')) { "hn" } else { "" }
-    });
+    let source = input
+        .get("source")
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| if text.lines().next().is_some_and(|l| l.contains('|')) { "hn" } else { "" });
     rec.insert("roles".into(), Value::from(crate::roles::classify(title, text, source)));
     if explain {
         rec.insert("spans".into(), serde_json::to_value(matcher.explain(text)).unwrap_or(Value::Null));

@@ -36,7 +36,14 @@ pub fn generate(data: &std::path::Path, quiet: bool, args: &ReportArgs) -> anyho
     let verdicts = super::check::verdict_rows(args.predictions.as_deref(), &tax, &m, &opts)?;
     let mut extra = super::check::extra_charts(&tax, &m, &opts)?;
     if !verdicts.is_empty() {
-        extra.insert(0, ("scorecard.png".into(), "Scorecard: the article's claims".into(), super::check::scorecard(&verdicts, &opts)?));
+        extra.insert(
+            0,
+            (
+                "scorecard.png".into(),
+                "Scorecard: the article's claims".into(),
+                super::check::scorecard(&verdicts, &opts)?,
+            ),
+        );
     }
     let rep = build(&tax, &rows, csv, &verdicts, extra, &opts)?;
     rep.write(&args.out).with_context(|| format!("could not write the report to {}", args.out.display()))?;

@@ -84,7 +84,7 @@ pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
     let start = Utc::now();
     let cfg = RunConfig::load(&args.config)?;
     // `--data` / JOBTREND_DATA, when given explicitly, win over the config's `data`.
-    let data: PathBuf = if cli.data != PathBuf::from("data") { cli.data.clone() } else { cfg.data.clone() };
+    let data: PathBuf = if cli.data != std::path::Path::new("data") { cli.data.clone() } else { cfg.data.clone() };
     let mut store = match super::open_store(&data, args.wait)? {
         Ok(s) => s,
         Err(code) => return Ok(code),
@@ -163,13 +163,17 @@ pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
     append_run_record(&data, &rec)?;
     let unreachable: Vec<&str> = rec.sources.iter().filter(|s| s.unreachable).map(|s| s.name.as_str()).collect();
     if !unreachable.is_empty() {
-        eprintln!("could not reach: {} (the run completed from the other sources and local data)", unreachable.join(", "));
+        eprintln!(
+            "could not reach: {} (the run completed from the other sources and local data)",
+            unreachable.join(", ")
+        );
     }
     Ok(ExitCode::from(code))
 }
 
 fn run_html(store: &mut Store, src: &SourceConfig, progress: bool) -> anyhow::Result<SourceRecord> {
-    let paths: Vec<PathBuf> = src.path.as_ref().map(|p| p.to_vec()).unwrap_or_default().into_iter().map(PathBuf::from).collect();
+    let paths: Vec<PathBuf> =
+        src.path.as_ref().map(|p| p.to_vec()).unwrap_or_default().into_iter().map(PathBuf::from).collect();
     let sum = ingest_html(store, &paths, &HtmlOptions { date: src.date, jobs: None, progress })?;
     let mut errors: Vec<String> = sum.problems.iter().map(|p| format!("{}: {}", p.path, p.reason)).collect();
     errors.extend(sum.missing_paths.iter().map(|p| format!("{p}: no such file or directory")));
@@ -184,7 +188,12 @@ fn run_html(store: &mut Store, src: &SourceConfig, progress: bool) -> anyhow::Re
     })
 }
 
-async fn run_net(store: &mut Store, src: &SourceConfig, ns: &NetSource, progress: bool) -> anyhow::Result<SourceRecord> {
+async fn run_net(
+    store: &mut Store,
+    src: &SourceConfig,
+    ns: &NetSource,
+    progress: bool,
+) -> anyhow::Result<SourceRecord> {
     let state_dir = store.data_dir().join("state");
     let mut state = State::load(&state_dir).with_context(|| format!("could not read {}", state_dir.display()))?;
     let opts = NetOptions { base_url: src.base_url.clone(), progress, ..Default::default() };

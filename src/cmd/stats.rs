@@ -59,7 +59,10 @@ fn collect(cli: &Cli) -> anyhow::Result<Stats> {
     if let Some(lf) = crate::store::scan(&cli.data)? {
         let df = lf
             .group_by([col("source"), col("month")])
-            .agg([len().cast(DataType::UInt64).alias("postings"), col("posted_at").is_not_null().sum().cast(DataType::UInt64).alias("with_date")])
+            .agg([
+                len().cast(DataType::UInt64).alias("postings"),
+                col("posted_at").is_not_null().sum().cast(DataType::UInt64).alias("with_date"),
+            ])
             .sort(["source", "month"], SortMultipleOptions::default())
             .collect()
             .map_err(|e| anyhow::anyhow!("could not read the dataset: {e}"))?;

@@ -28,19 +28,16 @@ pub fn load(data: &std::path::Path, f: &TrendFilter) -> anyhow::Result<(Taxonomy
 }
 
 pub fn options(f: &TrendFilter, by_source: bool) -> TrendOptions {
-    TrendOptions {
-        by: f.by,
-        keywords: f.keywords.clone(),
-        by_source,
-        min_postings: f.min_postings,
-        rolling: f.rolling,
-    }
+    TrendOptions { by: f.by, keywords: f.keywords.clone(), by_source, min_postings: f.min_postings, rolling: f.rolling }
 }
 
 pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
     let (tax, m) = load(&cli.data, &args.filter)?;
     if m.is_empty() {
-        eprintln!("no postings in {} for this selection: ingest some first (`jobtrend ingest html PATH`)", cli.data.display());
+        eprintln!(
+            "no postings in {} for this selection: ingest some first (`jobtrend ingest html PATH`)",
+            cli.data.display()
+        );
     }
     if args.salary {
         return salary(&m, args);
@@ -111,7 +108,10 @@ fn salary(m: &Matched, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
             }
         }
         TableFormat::Table => {
-            println!("{:<8} {:<8} {:>8} {:>11} {:>7}  {:>14}", "period", "currency", "postings", "with salary", "share", "median/year");
+            println!(
+                "{:<8} {:<8} {:>8} {:>11} {:>7}  {:>14}",
+                "period", "currency", "postings", "with salary", "share", "median/year"
+            );
             for r in &rows {
                 println!(
                     "{:<8} {:<8} {:>8} {:>11} {:>6.1}%  {:>14}",

@@ -327,7 +327,7 @@ fn labeled_set_shape() {
             *pos.entry(id).or_default() += 1;
         }
         for id in &s.traps {
-            assert!(!s.ids.contains(id) || s.text.len() > 0);
+            assert!(!s.ids.contains(id) || !s.text.is_empty());
             *neg.entry(id).or_default() += 1;
         }
     }

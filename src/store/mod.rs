@@ -303,7 +303,8 @@ pub fn read_all(data_dir: &Path) -> Result<Vec<Posting>, StoreError> {
         (st("id")?, st("source")?, st("url")?, st("title")?, st("company")?, st("location")?);
     let (date_source, text, hash, month) = (st("date_source")?, st("text")?, st("content_hash")?, st("month")?);
     let (posted, ingested) = (i64c("posted_at_ms")?, i64c("ingested_at_ms")?);
-    let (smin, smax, scur, sper) = (f64c("salary_min")?, f64c("salary_max")?, st("salary_currency")?, st("salary_period")?);
+    let (smin, smax, scur, sper) =
+        (f64c("salary_min")?, f64c("salary_max")?, st("salary_currency")?, st("salary_period")?);
     let ts = |v: Option<i64>| v.and_then(DateTime::<Utc>::from_timestamp_millis);
     let mut out = Vec::with_capacity(df.height());
     for i in 0..df.height() {

@@ -100,7 +100,10 @@ fn jsonld_and_generic_pages_become_postings() {
         assert!(!p.text.contains("<script") && !p.text.is_empty(), "{p:?}");
     }
     // A broken JSON-LD block beside a good one: a warning, the good posting kept.
-    assert!(sum["warnings"].as_array().unwrap().iter().any(|w| w["path"].as_str().unwrap().contains("broken_and_good")), "{sum}");
+    assert!(
+        sum["warnings"].as_array().unwrap().iter().any(|w| w["path"].as_str().unwrap().contains("broken_and_good")),
+        "{sum}"
+    );
     let (_, again, _) = ingest(&data, &[&fixture("html/jsonld"), &fixture("html/generic")]);
     assert_eq!(again["new"], 0, "{again}");
 }
@@ -150,12 +153,9 @@ fn bad_inputs_are_named_and_the_rest_is_kept() {
     let data = tmp.path().join("data");
     let (code, sum, err) = ingest(&data, &[&bad, &tmp.path().join("does-not-exist")]);
     assert_eq!(code, 1, "some files skipped → exit 1; stderr: {err}");
-    for (name, reason) in [
-        ("empty.html", "empty"),
-        ("binary.html", "binary"),
-        ("badgzip.html.gz", "gzip"),
-        ("huge.html", "too large"),
-    ] {
+    for (name, reason) in
+        [("empty.html", "empty"), ("binary.html", "binary"), ("badgzip.html.gz", "gzip"), ("huge.html", "too large")]
+    {
         let line = err.lines().find(|l| l.contains(name)).unwrap_or_else(|| panic!("{name} not reported: {err}"));
         assert!(line.contains(reason), "{name}: {line}");
     }
@@ -201,8 +201,13 @@ fn usage_errors_exit_2() {
 }
 
 fn threads_json(shared: &Path) -> BTreeMap<String, u64> {
-    let t: Value = serde_json::from_str(&std::fs::read_to_string(shared.join("hn-whoishiring/threads.json")).unwrap()).unwrap();
-    t.as_array().unwrap().iter().map(|x| (x["month"].as_str().unwrap().to_string(), x["postings"].as_u64().unwrap())).collect()
+    let t: Value =
+        serde_json::from_str(&std::fs::read_to_string(shared.join("hn-whoishiring/threads.json")).unwrap()).unwrap();
+    t.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["month"].as_str().unwrap().to_string(), x["postings"].as_u64().unwrap()))
+        .collect()
 }
 
 fn month_counts(df: &DataFrame) -> BTreeMap<String, u64> {

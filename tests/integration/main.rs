@@ -4,6 +4,7 @@
 mod charts;
 mod common;
 mod feeds;
+mod fuzz;
 mod hn_html;
 mod ingest_html;
 mod match_cmd;

@@ -163,7 +163,10 @@ fn jsonl_adds_the_stated_salary_and_the_roles() {
         .clone();
     let lines: Vec<serde_json::Value> =
         String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(lines[0]["salary"], serde_json::json!({"min": 150000, "max": 200000, "currency": "USD", "period": "year"}));
+    assert_eq!(
+        lines[0]["salary"],
+        serde_json::json!({"min": 150000, "max": 200000, "currency": "USD", "period": "year"})
+    );
     assert_eq!(lines[0]["roles"], serde_json::json!(["backend"]));
     assert_eq!(lines[1]["salary"], serde_json::json!({"min": 90, "max": 90, "currency": "USD", "period": "hour"}));
     assert_eq!(lines[1]["roles"], serde_json::json!(["sre"]));

@@ -11,14 +11,25 @@ use crate::common::{shared_data, tempdir};
 
 fn config(dir: &Path, html: &Path) -> PathBuf {
     let cfg = dir.join("jobtrend.toml");
-    std::fs::write(&cfg, format!("data = \"data\"\nreports = \"reports\"\n[[sources]]\nkind = \"html\"\npath = \"{}\"\n", html.display()))
-        .unwrap();
+    std::fs::write(
+        &cfg,
+        format!(
+            "data = \"data\"\nreports = \"reports\"\n[[sources]]\nkind = \"html\"\npath = \"{}\"\n",
+            html.display()
+        ),
+    )
+    .unwrap();
     cfg
 }
 
 fn spawn_run(cfg: &Path, extra: &[&str], flush: Option<&str>) -> Child {
     let mut c = Command::new(assert_cmd::cargo::cargo_bin("jobtrend"));
-    c.args(["-q", "run", "--config"]).arg(cfg).args(extra).env_remove("JOBTREND_DATA").stdout(Stdio::null()).stderr(Stdio::piped());
+    c.args(["-q", "run", "--config"])
+        .arg(cfg)
+        .args(extra)
+        .env_remove("JOBTREND_DATA")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
     if let Some(f) = flush {
         c.env("JOBTREND_FLUSH_BYTES", f);
     }
@@ -41,11 +52,14 @@ fn read_back(data: &Path) -> (usize, usize) {
         return (0, 0);
     }
     let glob = format!("{}/postings/**/*.parquet", data.display());
-    let df = LazyFrame::scan_parquet(PlRefPath::new(glob), ScanArgsParquet { hive_options: HiveOptions::new_enabled(), ..Default::default() })
-        .unwrap()
-        .select([col("id"), col("month")])
-        .collect()
-        .expect("the dataset reads back");
+    let df = LazyFrame::scan_parquet(
+        PlRefPath::new(glob),
+        ScanArgsParquet { hive_options: HiveOptions::new_enabled(), ..Default::default() },
+    )
+    .unwrap()
+    .select([col("id"), col("month")])
+    .collect()
+    .expect("the dataset reads back");
     let ids: HashSet<&str> = df.column("id").unwrap().str().unwrap().iter().flatten().collect();
     (df.height(), ids.len())
 }

@@ -28,7 +28,11 @@ fn write_dataset(data: &Path, months: &[(&str, &str, usize, usize)]) {
 
 fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
     let out = jobtrend().arg("--data").arg(data).args(args).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn csv_rows(csv: &str) -> Vec<BTreeMap<String, String>> {
@@ -41,7 +45,15 @@ fn csv_rows(csv: &str) -> Vec<BTreeMap<String, String>> {
 fn trends_counts_shares_and_intervals_per_period() {
     let tmp = tempdir();
     let data = tmp.path().join("data");
-    write_dataset(&data, &[("hn", "2024-01", 200, 20), ("hn", "2024-02", 100, 30), ("hn", "2024-04", 50, 0), ("feed", "2024-01", 10, 10)]);
+    write_dataset(
+        &data,
+        &[
+            ("hn", "2024-01", 200, 20),
+            ("hn", "2024-02", 100, 30),
+            ("hn", "2024-04", 50, 0),
+            ("feed", "2024-01", 10, 10),
+        ],
+    );
     let (code, out, err) = run(&data, &["trends", "--keywords", "graphql,python", "--format", "csv"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("period,keyword,mentions,postings,share,ci_low,ci_high\n"), "{out}");
@@ -56,17 +68,26 @@ fn trends_counts_shares_and_intervals_per_period() {
     assert_eq!(get("2024-02", "python")["share"], "1.000000");
     // Every interval contains its share.
     for r in &rows {
-        let (s, lo, hi) = (r["share"].parse::<f64>().unwrap(), r["ci_low"].parse::<f64>().unwrap(), r["ci_high"].parse::<f64>().unwrap());
+        let (s, lo, hi) = (
+            r["share"].parse::<f64>().unwrap(),
+            r["ci_low"].parse::<f64>().unwrap(),
+            r["ci_high"].parse::<f64>().unwrap(),
+        );
         assert!(lo <= s + 1e-9 && s <= hi + 1e-9 && (0.0..=1.0).contains(&lo) && hi <= 1.0, "{r:?}");
     }
 
     // Quarters and years, a source filter, a window, by source.
     let (_, q, _) = run(&data, &["trends", "--by", "quarter", "--keywords", "graphql", "--format", "csv"]);
     let q = csv_rows(&q);
-    assert_eq!(q.iter().map(|r| (r["period"].as_str(), r["mentions"].as_str(), r["postings"].as_str())).collect::<Vec<_>>(), [("2024-Q1", "60", "310"), ("2024-Q2", "0", "50")]);
-    let (_, y, _) = run(&data, &["trends", "--by", "year", "--keywords", "graphql", "--source", "hn", "--format", "csv"]);
+    assert_eq!(
+        q.iter().map(|r| (r["period"].as_str(), r["mentions"].as_str(), r["postings"].as_str())).collect::<Vec<_>>(),
+        [("2024-Q1", "60", "310"), ("2024-Q2", "0", "50")]
+    );
+    let (_, y, _) =
+        run(&data, &["trends", "--by", "year", "--keywords", "graphql", "--source", "hn", "--format", "csv"]);
     assert_eq!(csv_rows(&y)[0]["postings"], "350");
-    let (_, w, _) = run(&data, &["trends", "--keywords", "graphql", "--since", "2024-02", "--until", "2024-02", "--format", "csv"]);
+    let (_, w, _) =
+        run(&data, &["trends", "--keywords", "graphql", "--since", "2024-02", "--until", "2024-02", "--format", "csv"]);
     assert_eq!(csv_rows(&w).len(), 1);
     let (_, bs, _) = run(&data, &["trends", "--keywords", "graphql", "--by-source", "--format", "csv"]);
     assert!(bs.starts_with("period,keyword,mentions,postings,share,ci_low,ci_high,source\n"), "{bs}");
@@ -75,9 +96,11 @@ fn trends_counts_shares_and_intervals_per_period() {
     assert_eq!((feed["mentions"].as_str(), feed["postings"].as_str()), ("10", "10"));
 
     // JSON: flags for small periods, rolling means.
-    let (_, js, _) = run(&data, &["trends", "--keywords", "graphql", "--format", "json", "--min-postings", "100", "--rolling", "2"]);
+    let (_, js, _) =
+        run(&data, &["trends", "--keywords", "graphql", "--format", "json", "--min-postings", "100", "--rolling", "2"]);
     let js: Vec<Value> = serde_json::from_str(&js).unwrap();
-    let flagged: Vec<&str> = js.iter().filter(|r| r["flagged"] == true).map(|r| r["period"].as_str().unwrap()).collect();
+    let flagged: Vec<&str> =
+        js.iter().filter(|r| r["flagged"] == true).map(|r| r["period"].as_str().unwrap()).collect();
     assert_eq!(flagged, ["2024-04"]);
     let feb = js.iter().find(|r| r["period"] == "2024-02").unwrap();
     let want = (30.0 / 210.0 + 30.0 / 100.0) / 2.0;
@@ -97,15 +120,18 @@ fn report_writes_linked_charts_deterministically() {
     let tmp = tempdir();
     let data = tmp.path().join("data");
     let months: Vec<String> = (1..=12).map(|m| format!("2024-{m:02}")).collect();
-    let spec: Vec<(&str, &str, usize, usize)> = months.iter().enumerate().map(|(i, m)| ("hn", m.as_str(), 120, 10 + i * 3)).collect();
+    let spec: Vec<(&str, &str, usize, usize)> =
+        months.iter().enumerate().map(|(i, m)| ("hn", m.as_str(), 120, 10 + i * 3)).collect();
     write_dataset(&data, &spec);
     let out1 = tmp.path().join("r1");
     let out2 = tmp.path().join("r2");
     for out in [&out1, &out2] {
-        let (code, _, err) = run(&data, &["report", "--out", out.to_str().unwrap(), "--width", "800", "--height", "450"]);
+        let (code, _, err) =
+            run(&data, &["report", "--out", out.to_str().unwrap(), "--width", "800", "--height", "450"]);
         assert_eq!(code, 0, "{err}");
     }
-    let files: BTreeSet<String> = std::fs::read_dir(&out1).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let files: BTreeSet<String> =
+        std::fs::read_dir(&out1).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     let pngs: Vec<&String> = files.iter().filter(|f| f.ends_with(".png")).collect();
     assert!(pngs.len() >= 12, "{files:?}");
     for f in ["index.md", "index.html", "trends.csv", "scorecard.png", "movers.png", "overview.png", "languages.png"] {
@@ -115,7 +141,10 @@ fn report_writes_linked_charts_deterministically() {
     let html = std::fs::read_to_string(out1.join("index.html")).unwrap();
     for p in &pngs {
         assert!(md.contains(&format!("]({p})")), "index.md does not link {p}");
-        assert!(html.contains(&format!("src=\"{p}\"")) || html.contains(&format!("href=\"{p}\"")), "index.html does not link {p}");
+        assert!(
+            html.contains(&format!("src=\"{p}\"")) || html.contains(&format!("href=\"{p}\"")),
+            "index.html does not link {p}"
+        );
     }
     // PNG header and size.
     let png = std::fs::read(out1.join("languages.png")).unwrap();
@@ -124,7 +153,11 @@ fn report_writes_linked_charts_deterministically() {
     assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 450);
     // Same input, same bytes.
     for f in &files {
-        assert_eq!(std::fs::read(out1.join(f)).unwrap(), std::fs::read(out2.join(f)).unwrap(), "{f} differs between runs");
+        assert_eq!(
+            std::fs::read(out1.join(f)).unwrap(),
+            std::fs::read(out2.join(f)).unwrap(),
+            "{f} differs between runs"
+        );
     }
 }
 
@@ -133,7 +166,8 @@ fn check_gives_a_verdict_per_claim_and_names_bad_fields() {
     let tmp = tempdir();
     let data = tmp.path().join("data");
     let months: Vec<String> = (0..30).map(|i| format!("{}-{:02}", 2023 + i / 12, i % 12 + 1)).collect();
-    let spec: Vec<(&str, &str, usize, usize)> = months.iter().enumerate().map(|(i, m)| ("hn", m.as_str(), 200, 5 + i * 4)).collect();
+    let spec: Vec<(&str, &str, usize, usize)> =
+        months.iter().enumerate().map(|(i, m)| ("hn", m.as_str(), 200, 5 + i * 4)).collect();
     write_dataset(&data, &spec);
     let claims = tmp.path().join("claims.toml");
     std::fs::write(
