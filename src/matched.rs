@@ -15,12 +15,15 @@ use crate::keywords::{Matcher, Taxonomy};
 use crate::posting::Salary;
 use crate::store::StoreError;
 
-/// Which postings to analyse.
+/// Which postings to analyse, and what to derive beyond keywords.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     pub since: Option<String>,
     pub until: Option<String>,
     pub sources: Vec<String>,
+    /// Also classify roles and seniority and extract salaries (the claims and the report need
+    /// them; keyword trends do not, and skip the work).
+    pub facts: bool,
 }
 
 /// Per posting: month, source, keyword indices (into `Taxonomy::keywords()`), sorted.
@@ -123,6 +126,9 @@ pub fn load_and_match(
         .map(|i| {
             let text = texts[i];
             let kws = matcher.find(text).into_iter().map(|(k, _)| k as u16).collect();
+            if !sel.facts {
+                return (kws, Vec::new(), "", None);
+            }
             let roles = crate::roles::classify(titles[i], text, sources[i]);
             let head = titles[i].unwrap_or_else(|| text.lines().next().unwrap_or(""));
             let seniority = crate::salary::seniority(head);

@@ -80,7 +80,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(crate::exit::FATAL));
         }
     };
-    let (_, m) = super::trends::load(&cli.data, &filter)?;
+    let (_, m) = super::trends::load(&cli.data, &filter, true)?;
     if m.is_empty() {
         eprintln!("no postings in {}: every verdict is inconclusive", cli.data.display());
     }

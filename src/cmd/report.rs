@@ -16,7 +16,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
 /// Builds the report from the dataset in `data` and writes it to `args.out`.
 pub fn generate(data: &std::path::Path, quiet: bool, args: &ReportArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let (tax, m) = super::trends::load(data, &args.filter)?;
+    let (tax, m) = super::trends::load(data, &args.filter, true)?;
     if m.is_empty() {
         eprintln!("no postings in {}: the report will say so in every chart", data.display());
     }

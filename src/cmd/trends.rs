@@ -17,11 +17,11 @@ pub fn taxonomy(dir: Option<&std::path::Path>) -> anyhow::Result<Taxonomy> {
     })
 }
 
-/// Loads and matches the postings a filter selects.
-pub fn load(data: &std::path::Path, f: &TrendFilter) -> anyhow::Result<(Taxonomy, Matched)> {
+/// Loads and matches the postings a filter selects; `facts` adds roles, seniority and salaries.
+pub fn load(data: &std::path::Path, f: &TrendFilter, facts: bool) -> anyhow::Result<(Taxonomy, Matched)> {
     let tax = taxonomy(f.keywords_dir.as_deref())?;
     let matcher = Matcher::new(&tax).context("could not build the keyword matcher")?;
-    let sel = Selection { since: f.since.clone(), until: f.until.clone(), sources: f.source.clone() };
+    let sel = Selection { since: f.since.clone(), until: f.until.clone(), sources: f.source.clone(), facts };
     let m = load_and_match(data, &tax, &matcher, &sel)
         .with_context(|| format!("could not read the dataset in {}", data.display()))?;
     Ok((tax, m))
@@ -32,7 +32,7 @@ pub fn options(f: &TrendFilter, by_source: bool) -> TrendOptions {
 }
 
 pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
-    let (tax, m) = load(&cli.data, &args.filter)?;
+    let (tax, m) = load(&cli.data, &args.filter, args.roles || args.salary)?;
     if m.is_empty() {
         eprintln!(
             "no postings in {} for this selection: ingest some first (`jobtrend ingest html PATH`)",
