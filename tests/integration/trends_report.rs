@@ -280,3 +280,42 @@ fn real_corpus_trends_agree_with_plain_regexes() {
         eprintln!("{id}: {close}/{total} months within 0.5 pp of a plain regex");
     }
 }
+
+#[test]
+fn trends_by_role_and_stated_salaries() {
+    let tmp = tempdir();
+    let data = tmp.path().join("data");
+    let mut store = Store::open(&data, false).unwrap();
+    let mut rows = Vec::new();
+    for (i, (first_line, month)) in [
+        ("Acme | Senior Backend Engineer | Remote | $150k-$200k", "2024-01"),
+        ("Beta | Frontend Engineer | Berlin | €80-95k", "2024-01"),
+        ("Gamma | DevOps Engineer | NYC", "2024-02"),
+        ("Delta | Backend Engineer | London | £70k+", "2024-02"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut p = Posting::new(format!("hn:{i}"), "hn", format!("{first_line}\nWe use Go."));
+        p.month = month.to_string();
+        rows.push(p.finish(Utc::now()));
+    }
+    store.append(rows).unwrap();
+    drop(store);
+    let (code, out, err) = run(&data, &["trends", "--roles", "--keywords", "backend,devops", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    let rows = csv_rows(&out);
+    let get =
+        |p: &str, k: &str| rows.iter().find(|r| r["period"] == p && r["keyword"] == k).unwrap()["mentions"].clone();
+    assert_eq!((get("2024-01", "backend").as_str(), get("2024-02", "backend").as_str()), ("1", "1"));
+    assert_eq!((get("2024-01", "devops").as_str(), get("2024-02", "devops").as_str()), ("0", "1"));
+    let (code, out, err) = run(&data, &["trends", "--salary", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let all_jan = v.iter().find(|r| r["period"] == "2024-01" && r["currency"] == "ALL").unwrap();
+    assert_eq!((all_jan["postings"].as_u64(), all_jan["with_salary"].as_u64()), (Some(2), Some(2)));
+    let usd = v.iter().find(|r| r["period"] == "2024-01" && r["currency"] == "USD").unwrap();
+    assert_eq!(usd["median_annual"], 175000.0);
+    let feb = v.iter().find(|r| r["period"] == "2024-02" && r["currency"] == "ALL").unwrap();
+    assert_eq!(feb["with_salary"], 1);
+}
