@@ -81,7 +81,10 @@ pub enum NetError {
 impl NetError {
     fn retryable(&self) -> bool {
         match self {
-            NetError::Unreachable { .. } | NetError::Timeout { .. } | NetError::Body { .. } => true,
+            // A name that does not resolve (offline, or a typo in base_url) will not resolve a
+            // second later: fail at once instead of backing off for ~10 s.
+            NetError::Unreachable { reason, .. } => !reason.contains("dns error"),
+            NetError::Timeout { .. } | NetError::Body { .. } => true,
             NetError::Status { status, .. } => *status == 429 || *status >= 500,
             _ => false,
         }
