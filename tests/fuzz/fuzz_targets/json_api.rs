@@ -1,0 +1,8 @@
+//! Fuzz target: `jobtrend_fuzz::json_api` (see `tests/fuzz/checks.rs` for what it runs and asserts).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    jobtrend_fuzz::json_api(data);
+});
