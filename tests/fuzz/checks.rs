@@ -119,13 +119,13 @@ pub fn html_to_text(data: &[u8]) {
     }
 }
 
-/// `salary::extract` (+ `annualise`, `seniority`): a found salary is positive and finite, its currency
+/// `salary::extract` (+ `annualise`, `seniority`): a found salary is positive, finite and `min <= max`, its currency
 /// a 3-letter ISO code, its period a known one, and it annualises.
 pub fn salary(data: &[u8]) {
     let text = lossy(data);
     let _ = jobtrend::salary::seniority(&text);
     let Some(s) = jobtrend::salary::extract(&text) else { return };
-    assert!(s.min.is_finite() && s.max.is_finite() && s.min > 0.0 && s.max > 0.0, "bad amounts {s:?}");
+    assert!(s.min.is_finite() && s.max.is_finite() && s.min > 0.0 && s.min <= s.max, "bad amounts {s:?}");
     assert!(s.currency.len() == 3 && s.currency.bytes().all(|b| b.is_ascii_uppercase()), "currency {s:?}");
     assert!(["year", "month", "week", "day", "hour"].contains(&s.period.as_str()), "period {s:?}");
     assert!(jobtrend::salary::annualise(&s).is_some(), "does not annualise: {s:?}");

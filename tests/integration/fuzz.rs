@@ -453,14 +453,20 @@ fn deep_div_nesting_does_not_overflow_the_stack() {
 #[ignore = "measurement: prints scraper's DOM build time by nesting depth"]
 fn dom_build_time_by_depth() {
     on_small_stack("timing", || {
-        for n in [5_000usize, 10_000, 20_000, 40_000] {
-            let closed = format!("{}x{}", "<div>".repeat(n), "</div>".repeat(n));
-            let t = std::time::Instant::now();
-            drop(scraper::Html::parse_document(&closed));
-            let c = t.elapsed();
-            let t = std::time::Instant::now();
-            drop(scraper::Html::parse_document(&"<div><span>".repeat(n)));
-            eprintln!("depth {n}: closed {c:?}, unclosed <div><span> {:?}", t.elapsed());
+        for n in [5_000usize, 10_000, 20_000] {
+            let patterns = [
+                ("closed <div>", format!("{}x{}", "<div>".repeat(n), "</div>".repeat(n))),
+                ("unclosed <div><span>", "<div><span>".repeat(n)),
+                ("unclosed <a>", "<a>x".repeat(n)),
+                ("unclosed <b><i> + <p>", "<b><i>x".repeat(n / 2) + &"<p>y".repeat(n)),
+                ("unclosed <table>", "<table><tr><td>".repeat(n / 3)),
+                ("stray </div>", "</div>x".repeat(n)),
+            ];
+            for (what, html) in patterns {
+                let t = std::time::Instant::now();
+                drop(scraper::Html::parse_document(&html));
+                eprintln!("n={n:>6} {what:<24} {:>7} bytes {:?}", html.len(), t.elapsed());
+            }
         }
     });
 }
