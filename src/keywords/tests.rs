@@ -17,88 +17,10 @@ fn builtin() -> (Taxonomy, Matcher) {
     (t, m)
 }
 
-/// The ids the issue names: an interface that reports and predictions rely on.
-const REQUIRED_IDS: &[&str] = &[
-    "typescript",
-    "javascript",
-    "python",
-    "go",
-    "rust",
-    "java",
-    "kotlin",
-    "csharp",
-    "cpp",
-    "ruby",
-    "php",
-    "elixir",
-    "scala",
-    "swift",
-    "nodejs",
-    "bun",
-    "deno",
-    "express",
-    "fastify",
-    "nestjs",
-    "nextjs",
-    "react",
-    "django",
-    "rails",
-    "postgresql",
-    "mysql",
-    "mongodb",
-    "redis",
-    "sqlite",
-    "dynamodb",
-    "elasticsearch",
-    "clickhouse",
-    "snowflake",
-    "kafka",
-    "rabbitmq",
-    "pgvector",
-    "vector-database",
-    "llm",
-    "rag",
-    "embeddings",
-    "mcp",
-    "ai-agents",
-    "llm-evaluation",
-    "prompt-engineering",
-    "kubernetes",
-    "docker",
-    "terraform",
-    "aws",
-    "gcp",
-    "azure",
-    "vercel",
-    "cloudflare",
-    "edge-computing",
-    "serverless",
-    "graphql",
-    "grpc",
-    "rest-api",
-    "websocket",
-    "openapi",
-    "temporal",
-    "durable-execution",
-    "inngest",
-    "bullmq",
-    "microservices",
-    "monolith",
-    "modular-monolith",
-    "devops",
-    "platform-engineering",
-    "sre",
-    "observability",
-    "opentelemetry",
-    "postgis",
-    "blockchain",
-    "quantum",
-];
-
 #[test]
 fn builtin_has_every_required_id() {
     let (t, _) = builtin();
-    for id in REQUIRED_IDS {
+    for id in super::REQUIRED_IDS {
         assert!(t.index_of(id).is_some(), "missing required id {id}");
     }
 }
@@ -341,7 +263,7 @@ fn labeled_set_shape() {
         if set.iter().all(|s| s.ids.contains(&k.id)) {
             missing.push(format!("{id}: no negative example"));
         }
-        if REQUIRED_IDS.contains(&id) && !neg.contains_key(id) && !set.iter().any(|s| !s.ids.contains(&k.id)) {
+        if super::REQUIRED_IDS.contains(&id) && !neg.contains_key(id) && !set.iter().any(|s| !s.ids.contains(&k.id)) {
             missing.push(format!("{id}: no trap"));
         }
     }
