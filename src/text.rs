@@ -310,7 +310,7 @@ pub fn html_to_text(html: &str) -> String {
                     Some((EntityOut::Char(ch), n)) => {
                         if ch.is_whitespace() {
                             if pre_depth > 0 {
-                                out.s.push(if ch == '\n' { '\n' } else { ' ' });
+                                if ch == '\n' { out.newline() } else { out.s.push(' ') }
                             } else {
                                 out.space = true;
                             }
