@@ -539,3 +539,20 @@ fn html_escape_known_cases() {
     );
     checks::html_escape("\u{0}<\u{fffd}>");
 }
+
+/// Found by the `html_to_text` fuzz target (minimised): a newline written as an entity inside
+/// `<pre>` (`&#xA`, `&#10;`) was pushed as a raw `\n`, so the text could start with a line break or
+/// hold an empty line; it now goes through the same line-break logic as a literal newline.
+#[test]
+fn regression_entity_newline_in_pre_made_empty_lines() {
+    for (html, want) in [
+        ("<pre>&#xA\0", "\0"),
+        ("<pre>&#xA\0J", "\0J"),
+        ("<pre\np>\n&#xA .J", " .J"),
+        ("<pre>a&#10;&#10;b</pre>", "a\nb"),
+        ("<pre>a&#10;  b</pre>", "a\n  b"),
+    ] {
+        assert_eq!(jobtrend::text::html_to_text(html), want, "{html:?}");
+        checks::html_to_text(html.as_bytes());
+    }
+}
