@@ -79,7 +79,9 @@ pub fn generic_html(data: &[u8]) {
     let doc = scraper::Html::parse_document(&html);
     let g = generic_html::extract(&doc);
     if let Some(u) = &g.canonical_url {
-        assert!(u.starts_with("http://") || u.starts_with("https://"), "canonical URL {u:?} is not absolute http(s)");
+        // The scheme is case-insensitive (`HTTPS://` is absolute too).
+        let l = u.to_ascii_lowercase();
+        assert!(l.starts_with("http://") || l.starts_with("https://"), "canonical URL {u:?} is not absolute http(s)");
     }
     assert!(!g.text.contains("\n\n"), "generic text has an empty line: {:?}", g.text);
 }
