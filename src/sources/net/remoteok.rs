@@ -44,7 +44,7 @@ struct Job {
 fn num(v: &Option<Value>) -> f64 {
     match v {
         Some(Value::Number(n)) => n.as_f64().unwrap_or(0.0),
-        Some(Value::String(s)) => s.trim().parse().unwrap_or(0.0),
+        Some(Value::String(s)) => s.trim().parse().ok().filter(|f: &f64| f.is_finite()).unwrap_or(0.0),
         _ => 0.0,
     }
 }
