@@ -556,3 +556,20 @@ fn regression_entity_newline_in_pre_made_empty_lines() {
         checks::html_to_text(html.as_bytes());
     }
 }
+
+/// Found by `json_apis_survive_hostile_documents`: RemoteOK sends salaries as numbers or strings,
+/// and a string such as `"inf"` or `"1e999"` parsed to an infinite salary.
+#[test]
+fn regression_remoteok_string_salary_infinite() {
+    // JSON fragments: strings that parse to infinity or NaN as f64.
+    for (min, max) in
+        [(r#""inf""#, "120000"), (r#""1e999""#, r#""1e999""#), (r#""Infinity""#, "90000"), (r#""NaN""#, r#""inf""#)]
+    {
+        let body = format!(
+            "[{{\"legal\":\"x\"}},{{\"id\":\"7\",\"epoch\":1773619203,\"position\":\"Rust Engineer\",\"company\":\"C\",\
+             \"description\":\"<p>Build things</p>\",\"salary_min\":{min},\"salary_max\":{max}}}]"
+        );
+        let errors = fetch_checked("remoteok", body.into_bytes());
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+}
