@@ -45,6 +45,68 @@ pub enum PageError {
     Hn(#[from] hn_html::HnError),
     #[error("no text content")]
     NoContent,
+    #[error("tags nested about {0} levels deep (more than {MAX_NESTING}): refused, the HTML parser would take minutes")]
+    TooDeep(usize),
+}
+
+/// Deepest tag nesting a page may have before the DOM is built. html5ever's tree building is
+/// quadratic in depth (found by fuzzing: 40k nested `<div>` take 4 s, 100k about 12 s); real pages
+/// stay far below a few hundred levels.
+pub const MAX_NESTING: usize = 10_000;
+
+/// Estimates the deepest tag nesting: opening tags push, closing tags pop; void elements, `/>`
+/// and elements that close themselves implicitly (`p`, `li`, `td`...) do not count.
+pub fn nesting_depth(html: &str) -> usize {
+    let b = html.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    for i in memchr::memchr_iter(b'<', b) {
+        let rest = &b[i + 1..];
+        let closing = rest.first() == Some(&b'/');
+        let name_start = usize::from(closing);
+        let name_len = rest[name_start..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+        if name_len == 0 {
+            continue;
+        }
+        let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
+        if matches!(
+            name.as_slice(),
+            b"area"
+                | b"base"
+                | b"br"
+                | b"col"
+                | b"embed"
+                | b"hr"
+                | b"img"
+                | b"input"
+                | b"link"
+                | b"meta"
+                | b"param"
+                | b"source"
+                | b"track"
+                | b"wbr"
+                | b"p"
+                | b"li"
+                | b"option"
+                | b"td"
+                | b"th"
+                | b"tr"
+                | b"dt"
+                | b"dd"
+        ) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            let end = memchr::memchr(b'>', rest).unwrap_or(rest.len());
+            if end > 0 && rest[end - 1] == b'/' {
+                continue;
+            }
+            depth += 1;
+            max = max.max(depth);
+        }
+    }
+    max
 }
 
 /// How to date pages that state no date.
@@ -85,6 +147,10 @@ pub fn parse_page(html: &str, raw: &[u8], fallback: FallbackDate) -> Result<Page
         return Ok(PageOutcome::Postings { kind: PageKind::Hn, postings, warnings: Vec::new() });
     }
 
+    let depth = nesting_depth(html);
+    if depth > MAX_NESTING {
+        return Err(PageError::TooDeep(depth));
+    }
     let doc = scraper::Html::parse_document(html);
     let generic = generic_html::extract(&doc);
     let jl = jsonld::extract(&doc, generic.canonical_url.as_deref());
@@ -135,4 +201,29 @@ fn date_from_fallback(p: &mut Posting, page_date: Option<DateTime<Utc>>, fb: Fal
     }
     p.month = crate::posting::month_of(t.date_naive());
     p.date_source = Some(src);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_depth_counts_open_elements() {
+        for (html, want) in [
+            ("<html><body><div><p>a<p>b</div></body></html>", 3),
+            ("<div><br><img src=x><input/></div>", 1),
+            ("<ul><li>a<li>b</ul><div/>", 1),
+            ("a < b, <!-- c --> </div></div>", 0),
+        ] {
+            assert_eq!(nesting_depth(html), want, "{html}");
+        }
+        assert_eq!(nesting_depth(&"<div>".repeat(20_000)), 20_000);
+    }
+
+    #[test]
+    fn pages_nested_too_deep_are_refused() {
+        let html = format!("<html><body>{}job{}</body></html>", "<div>".repeat(50_000), "</div>".repeat(50_000));
+        let r = parse_page(&html, html.as_bytes(), FallbackDate { flag: None, mtime: None });
+        assert!(matches!(r, Err(PageError::TooDeep(50_002))), "{r:?}");
+    }
 }
