@@ -352,6 +352,32 @@ pub fn build(
     Ok(rep)
 }
 
+/// The cells of a keyword's row in the theme and movers tables (plain text; escape on output).
+fn mover_cells(tax: &Taxonomy, m: &Mover) -> [String; 5] {
+    [label(tax, &m.id), pct(m.first), pct(m.last), pp(m.diff), format!("{} .. {}", pp(m.low), pp(m.high))]
+}
+
+/// A Markdown table: header row, separator, one line per row.
+fn md_table(head: &[&str], rows: impl Iterator<Item = [String; 5]>) -> String {
+    let mut s = format!("| {} |\n|{}\n", head.join(" | "), "---|".repeat(head.len()));
+    for r in rows {
+        s.push_str(&format!("| {} |\n", r.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | ")));
+    }
+    s
+}
+
+/// An HTML table, every cell escaped.
+fn html_table(head: &[&str], rows: impl Iterator<Item = [String; 5]>) -> String {
+    let th: String = head.iter().map(|h| format!("<th>{}</th>", html_escape(h))).collect();
+    let mut s = format!("<table><tr>{th}</tr>\n");
+    for r in rows {
+        let td: String = r.iter().map(|c| format!("<td>{}</td>", html_escape(c))).collect();
+        s.push_str(&format!("<tr>{td}</tr>\n"));
+    }
+    s.push_str("</table>\n");
+    s
+}
+
 fn index_md(
     rep: &Report,
     tax: &Taxonomy,
@@ -396,39 +422,14 @@ fn index_md(
         if ms.is_empty() {
             continue;
         }
-        s.push_str(&format!(
-            "### {}\n\n| keyword | {} | {} | change | 95% interval |\n|---|---|---|---|---|\n",
-            md_cell(title),
-            ms[0].first_window,
-            ms[0].last_window
-        ));
-        for m in ms {
-            s.push_str(&format!(
-                "| {} | {} | {} | {} | {} .. {} |\n",
-                md_cell(&label(tax, &m.id)),
-                pct(m.first),
-                pct(m.last),
-                pp(m.diff),
-                pp(m.low),
-                pp(m.high)
-            ));
-        }
+        let head = ["keyword", &ms[0].first_window, &ms[0].last_window, "change", "95% interval"];
+        s.push_str(&format!("### {}\n\n", md_cell(title)));
+        s.push_str(&md_table(&head, ms.iter().map(|m| mover_cells(tax, m))));
         s.push('\n');
     }
-    s.push_str(
-        "## Biggest movers\n\n| keyword | first year | last year | change | 95% interval |\n|---|---|---|---|---|\n",
-    );
-    for m in movers.iter().take(20) {
-        s.push_str(&format!(
-            "| {} | {} | {} | {} | {} .. {} |\n",
-            md_cell(&label(tax, &m.id)),
-            pct(m.first),
-            pct(m.last),
-            pp(m.diff),
-            pp(m.low),
-            pp(m.high)
-        ));
-    }
+    s.push_str("## Biggest movers\n\n");
+    let head = ["keyword", "first year", "last year", "change", "95% interval"];
+    s.push_str(&md_table(&head, movers.iter().take(20).map(|m| mover_cells(tax, m))));
     s.push_str("\nAll numbers: [trends.csv](trends.csv) (`period,keyword,mentions,postings,share,ci_low,ci_high`).\n");
     s
 }
@@ -474,38 +475,14 @@ fn index_html(
         if ms.is_empty() {
             continue;
         }
-        s.push_str(&format!(
-            "<h3>{}</h3>\n<table><tr><th>keyword</th><th>{}</th><th>{}</th><th>change</th><th>95% interval</th></tr>\n",
-            e(title),
-            e(&ms[0].first_window),
-            e(&ms[0].last_window)
-        ));
-        for m in ms {
-            s.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} .. {}</td></tr>\n",
-                e(&label(tax, &m.id)),
-                pct(m.first),
-                pct(m.last),
-                pp(m.diff),
-                pp(m.low),
-                pp(m.high)
-            ));
-        }
-        s.push_str("</table>\n");
+        let head = ["keyword", &ms[0].first_window, &ms[0].last_window, "change", "95% interval"];
+        s.push_str(&format!("<h3>{}</h3>\n", e(title)));
+        s.push_str(&html_table(&head, ms.iter().map(|m| mover_cells(tax, m))));
     }
-    s.push_str("<h2>Biggest movers</h2>\n<table><tr><th>keyword</th><th>first year</th><th>last year</th><th>change</th><th>95% interval</th></tr>\n");
-    for m in movers.iter().take(20) {
-        s.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} .. {}</td></tr>\n",
-            e(&label(tax, &m.id)),
-            pct(m.first),
-            pct(m.last),
-            pp(m.diff),
-            pp(m.low),
-            pp(m.high)
-        ));
-    }
-    s.push_str("</table>\n<p>All numbers: <a href=\"trends.csv\">trends.csv</a>.</p>\n</body></html>\n");
+    s.push_str("<h2>Biggest movers</h2>\n");
+    let head = ["keyword", "first year", "last year", "change", "95% interval"];
+    s.push_str(&html_table(&head, movers.iter().take(20).map(|m| mover_cells(tax, m))));
+    s.push_str("<p>All numbers: <a href=\"trends.csv\">trends.csv</a>.</p>\n</body></html>\n");
     s
 }
 
