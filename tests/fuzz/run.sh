@@ -7,8 +7,9 @@
 #   MERGE=1 tests/fuzz/run.sh ...              afterwards, merge the new interesting inputs into
 #                                              corpus/<target>/ (libFuzzer -merge=1; commit them)
 #
-# In: the targets in fuzz_targets/ (each runs one check of checks.rs) and the committed corpus
-# (corpus/<target>/: seeds from our own fixtures, never from ../shared/data, plus inputs merged
+# In: the targets in fuzz_targets/ (each runs one check of checks.rs) and the corpus
+# (corpus/<target>/: seed-* made from our own fixtures at every run — git-ignored, so the fixtures
+# are not committed twice; never from ../shared/data — plus the committed inputs merged
 # from earlier runs). Out: one line per target (executions, seconds, exec/s, crash or not); logs,
 # new inputs and crash artifacts under $FUZZ_WORK (default $HOME/.cache/jobtrend-fuzz-work).
 #
@@ -92,7 +93,7 @@ mkdir -p "$work"
 status=0
 printf '%-16s %12s %8s %10s  %s\n' target executions seconds exec/s result
 for t in "${targets[@]}"; do
-    [[ -d "corpus/$t" ]] || seed "$t" >/dev/null
+    seed "$t" >/dev/null   # seeds are made from tests/fixtures each run, never committed twice
     mkdir -p "$work/$t" "$work/artifacts/$t"
     log="$work/$t.log"
     start=$(date +%s)
