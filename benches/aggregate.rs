@@ -36,7 +36,6 @@ fn synthetic(postings: usize) -> Matched {
         m.months.push(months[i * months.len() / postings].clone());
         m.sources.push("hn".to_string());
         m.titles.push(None);
-        m.texts_len.push(1500);
         let mut kws: Vec<u16> = (0..next() % 16).map(|_| (next() % n_ids) as u16).collect();
         kws.sort_unstable();
         kws.dedup();

@@ -1,6 +1,6 @@
 //! Matched postings: the dataset seen through the keyword taxonomy.
 //!
-//! In: the Parquet dataset (via [`crate::store::scan`]) and a [`Taxonomy`]. Out: [`Matched`], one
+//! In: the Parquet dataset (via [`crate::store::scan`]) and a keyword [`Matcher`]. Out: [`Matched`], one
 //! row per posting with its month, source and the keyword indices it mentions — the input of
 //! [`crate::trends`] and of the prediction checks. Matching runs on the stored text at analysis
 //! time (editing `keywords/` never needs a re-ingest), on all cores. Roles, seniority and the
@@ -11,7 +11,7 @@ use std::path::Path;
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use crate::keywords::{Matcher, Taxonomy};
+use crate::keywords::Matcher;
 use crate::posting::Salary;
 use crate::store::StoreError;
 
@@ -33,7 +33,6 @@ pub struct Matched {
     pub months: Vec<String>,
     pub sources: Vec<String>,
     pub titles: Vec<Option<String>>,
-    pub texts_len: Vec<u32>,
     pub keywords: Vec<Vec<u16>>,
     /// Roles from the title or the first line ([`crate::roles::classify`]).
     pub roles: Vec<Vec<&'static str>>,
@@ -96,14 +95,8 @@ pub fn load_frame(data_dir: &Path, sel: &Selection) -> Result<Option<DataFrame>,
 }
 
 /// Loads the selected postings and matches every one of them.
-pub fn load_and_match(
-    data_dir: &Path,
-    tax: &Taxonomy,
-    matcher: &Matcher,
-    sel: &Selection,
-) -> Result<Matched, MatchedError> {
+pub fn load_and_match(data_dir: &Path, matcher: &Matcher, sel: &Selection) -> Result<Matched, MatchedError> {
     let Some(df) = load_frame(data_dir, sel)? else { return Ok(Matched::default()) };
-    let _ = tax;
     let strs = |name: &str| -> Result<Vec<Option<String>>, MatchedError> {
         Ok(df.column(name)?.str()?.iter().map(|s| s.map(str::to_string)).collect())
     };
@@ -150,13 +143,11 @@ pub fn load_and_match(
         salary.push(sal);
     }
     let bytes = texts.iter().map(|t| t.len() as u64).sum();
-    let texts_len = texts.iter().map(|t| t.len() as u32).collect();
     Ok(Matched {
         ids: strs("id")?.into_iter().map(Option::unwrap_or_default).collect(),
         months: strs("month")?.into_iter().map(Option::unwrap_or_default).collect(),
         sources: strs("source")?.into_iter().map(Option::unwrap_or_default).collect(),
         titles: strs("title")?,
-        texts_len,
         keywords,
         roles,
         seniority,

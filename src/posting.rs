@@ -144,6 +144,25 @@ pub fn is_month(s: &str) -> bool {
         && matches!(s[5..].parse::<u8>(), Ok(1..=12))
 }
 
+/// `YYYY-MM` -> months since year 0; `None` when malformed.
+pub fn month_index(s: &str) -> Option<i32> {
+    let (y, m) = s.split_once('-')?;
+    if y.len() != 4 || m.len() != 2 {
+        return None;
+    }
+    let y: i32 = y.parse().ok()?;
+    let m: i32 = m.parse().ok()?;
+    if !(1..=12).contains(&m) {
+        return None;
+    }
+    Some(y * 12 + m - 1)
+}
+
+/// Months since year 0 -> `YYYY-MM`.
+pub fn month_name(index: i32) -> String {
+    format!("{:04}-{:02}", index.div_euclid(12), index.rem_euclid(12) + 1)
+}
+
 /// Normalises text for hashing: lowercase, runs of whitespace collapsed to one space, trimmed.
 pub fn normalise_for_hash(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

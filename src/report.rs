@@ -8,8 +8,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::NaiveDate;
-
 use crate::charts::{self, Bar, LineChart, Point, Series};
 use crate::keywords::Taxonomy;
 use crate::trends::{TrendRow, period_start, wilson};
@@ -502,9 +500,4 @@ impl Report {
         }
         Ok(())
     }
-}
-
-/// The first day of a `YYYY-MM` month.
-pub fn month_date(m: &str) -> Option<NaiveDate> {
-    period_start(m)
 }

@@ -143,8 +143,13 @@ pub fn markdown(evs: &[Evaluation]) -> String {
     s
 }
 
-fn date_of(period: &str) -> Option<NaiveDate> {
-    period_start(period)
+/// Periods with fewer postings are drawn hollow (the default of `--min-postings`).
+const MIN_POSTINGS: u64 = 100;
+
+/// A chart point for k of n postings in a period, with its Wilson interval.
+fn share_point(period: &str, k: u64, n: u64) -> Option<Point> {
+    let (low, high) = wilson(k, n, Z95);
+    Some(Point { date: period_start(period)?, value: k as f64 / n as f64, low, high, n, flagged: n < MIN_POSTINGS })
 }
 
 /// A chart for one claim: the monthly share of its keywords (and of `than`) with Wilson bands,
@@ -165,18 +170,7 @@ fn claim_chart(p: &Prediction, e: &Evaluation, data: &ClaimData, opts: &ReportOp
             .filter(|mp| mp.postings > 0)
             .filter(|mp| p.since.as_deref().is_none_or(|s| mp.month.as_str() >= s))
             .filter(|mp| p.until.as_deref().is_none_or(|u| mp.month.as_str() <= u))
-            .filter_map(|mp| {
-                let k = f(mp)?;
-                let (lo, hi) = wilson(k, mp.postings, Z95);
-                Some(Point {
-                    date: date_of(&mp.month)?,
-                    value: k as f64 / mp.postings as f64,
-                    low: lo,
-                    high: hi,
-                    n: mp.postings,
-                    flagged: mp.postings < 100,
-                })
-            })
+            .filter_map(|mp| share_point(&mp.month, f(mp)?, mp.postings))
             .collect()
     };
     let name = |v: &[String]| v.join(" / ");
@@ -200,7 +194,7 @@ fn claim_chart(p: &Prediction, e: &Evaluation, data: &ClaimData, opts: &ReportOp
             .series
             .iter()
             .filter(|s| s.n == 0)
-            .filter_map(|s| Some((date_of(&s.period)?, s.value, s.lo, s.hi)))
+            .filter_map(|s| Some((period_start(&s.period)?, s.value, s.lo, s.hi)))
             .collect();
         let fan = Fan { history: series.remove(0), projection: proj, level: p.level };
         charts::fan_chart(&title, &footnote, &fan, opts.width, opts.height)
@@ -315,18 +309,7 @@ pub fn extra_charts(
             label: role.to_string(),
             points: per
                 .iter()
-                .filter_map(|(mo, (n, c))| {
-                    let k = c.get(role).copied().unwrap_or(0);
-                    let (lo, hi) = wilson(k, *n, Z95);
-                    Some(Point {
-                        date: date_of(mo)?,
-                        value: k as f64 / *n as f64,
-                        low: lo,
-                        high: hi,
-                        n: *n,
-                        flagged: *n < 100,
-                    })
-                })
+                .filter_map(|(mo, (n, c))| share_point(mo, c.get(role).copied().unwrap_or(0), *n))
                 .collect(),
             dashed: false,
         })
@@ -349,16 +332,7 @@ pub fn extra_charts(
     let points: Vec<Point> = rows
         .iter()
         .filter(|r| r.currency == "ALL")
-        .filter_map(|r| {
-            Some(Point {
-                date: date_of(&r.period)?,
-                value: r.share,
-                low: r.ci_low,
-                high: r.ci_high,
-                n: r.postings,
-                flagged: r.postings < 100,
-            })
-        })
+        .filter_map(|r| share_point(&r.period, r.with_salary, r.postings))
         .collect();
     let png = charts::line_chart(&LineChart {
         title: "Postings that state a salary".into(),

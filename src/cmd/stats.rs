@@ -38,18 +38,11 @@ struct Stats {
 }
 
 fn months_between(first: &str, last: &str) -> Vec<String> {
-    let parse = |s: &str| -> Option<(i32, u32)> { Some((s[..4].parse().ok()?, s[5..7].parse().ok()?)) };
-    let (Some((mut y, mut m)), Some((ly, lm))) = (parse(first), parse(last)) else { return Vec::new() };
-    let mut out = Vec::new();
-    while (y, m) <= (ly, lm) {
-        out.push(format!("{y:04}-{m:02}"));
-        m += 1;
-        if m == 13 {
-            m = 1;
-            y += 1;
-        }
+    use crate::posting::{month_index, month_name};
+    match (month_index(first), month_index(last)) {
+        (Some(a), Some(b)) => (a..=b).map(month_name).collect(),
+        _ => Vec::new(),
     }
-    out
 }
 
 fn collect(cli: &Cli) -> anyhow::Result<Stats> {

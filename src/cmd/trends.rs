@@ -22,7 +22,7 @@ pub fn load(data: &std::path::Path, f: &TrendFilter, facts: bool) -> anyhow::Res
     let tax = taxonomy(f.keywords_dir.as_deref())?;
     let matcher = Matcher::new(&tax).context("could not build the keyword matcher")?;
     let sel = Selection { since: f.since.clone(), until: f.until.clone(), sources: f.source.clone(), facts };
-    let m = load_and_match(data, &tax, &matcher, &sel)
+    let m = load_and_match(data, &matcher, &sel)
         .with_context(|| format!("could not read the dataset in {}", data.display()))?;
     Ok((tax, m))
 }

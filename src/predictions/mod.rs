@@ -44,6 +44,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::posting::{month_index, month_name};
 pub use verdict::{Evaluation, SeriesPoint, evaluate, evaluate_all};
 
 /// Family-wise significance level for verdicts (after Holm).
@@ -399,25 +400,6 @@ fn toml_error(text: &str, e: &toml::de::Error) -> PredictionError {
 
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
-/// `YYYY-MM` -> months since year 0; `None` when malformed.
-pub fn month_index(s: &str) -> Option<i32> {
-    let (y, m) = s.split_once('-')?;
-    if y.len() != 4 || m.len() != 2 {
-        return None;
-    }
-    let y: i32 = y.parse().ok()?;
-    let m: i32 = m.parse().ok()?;
-    if !(1..=12).contains(&m) {
-        return None;
-    }
-    Some(y * 12 + m - 1)
-}
-
-/// Months since year 0 -> `YYYY-MM`.
-pub fn month_name(index: i32) -> String {
-    format!("{:04}-{:02}", index.div_euclid(12), index.rem_euclid(12) + 1)
 }
 
 fn is_kebab(s: &str) -> bool {
