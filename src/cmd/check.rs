@@ -38,6 +38,7 @@ pub fn claim_data(preds: &[Prediction], tax: &Taxonomy, m: &Matched) -> Vec<(Pre
         .iter()
         .map(|p| {
             let facts = (0..m.len()).map(|i| PostingFacts {
+                source: &m.sources[i],
                 month: &m.months[i],
                 keywords: &ids[i],
                 roles: &roles[i],

@@ -231,6 +231,9 @@ impl Prediction {
 /// [`Prediction::within_roles`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthPoint {
+    /// The source the postings come from (`hn`, `greenhouse`, ...); a claim's data has one series per source.
+    #[serde(default)]
+    pub source: String,
     /// `YYYY-MM`.
     pub month: String,
     /// Postings in the month (in the population).
@@ -244,6 +247,8 @@ pub struct MonthPoint {
 /// One posting with a stated salary, for premium claims.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SalaryObs {
+    #[serde(default)]
+    pub source: String,
     pub month: String,
     /// Annualised salary (midpoint of a range).
     pub annual: f64,
@@ -259,6 +264,34 @@ pub struct SalaryObs {
 pub struct ClaimData {
     pub months: Vec<MonthPoint>,
     pub salaries: Vec<SalaryObs>,
+}
+
+impl ClaimData {
+    /// All sources summed per month (source `""`), months sorted.
+    pub fn pooled(&self) -> ClaimData {
+        let mut per: std::collections::BTreeMap<&str, (u64, u64, Option<u64>)> = Default::default();
+        for m in &self.months {
+            let e = per.entry(m.month.as_str()).or_insert((0, 0, None));
+            e.0 += m.postings;
+            e.1 += m.hits;
+            if let Some(t) = m.than_hits {
+                e.2 = Some(e.2.unwrap_or(0) + t);
+            }
+        }
+        ClaimData {
+            months: per
+                .into_iter()
+                .map(|(month, (postings, hits, than_hits))| MonthPoint {
+                    source: String::new(),
+                    month: month.to_string(),
+                    postings,
+                    hits,
+                    than_hits,
+                })
+                .collect(),
+            salaries: self.salaries.clone(),
+        }
+    }
 }
 
 /// The verdict on a claim.
@@ -555,6 +588,8 @@ pub fn validate(preds: &[Prediction], known_keyword_ids: &[&str]) -> Result<(), 
 /// What [`collect`] needs to know about one posting.
 #[derive(Debug, Clone, Copy)]
 pub struct PostingFacts<'a> {
+    /// Source of the posting (`hn`, `greenhouse`, ...).
+    pub source: &'a str,
     /// `YYYY-MM`.
     pub month: &'a str,
     /// Matched keyword ids.
@@ -568,24 +603,45 @@ pub struct PostingFacts<'a> {
 }
 
 /// Builds a claim's [`ClaimData`] from per-posting facts: applies the population filters (`among`,
-/// `within_roles`), counts postings, hits and than-hits per month, and keeps salaries (premium claims).
-/// Months come out sorted. The window is *not* applied here (evaluation does it).
+/// `within_roles`), counts postings, hits and than-hits per source and month, and keeps salaries (premium
+/// claims). Points come out sorted by (source, month). The window is *not* applied here (evaluation does it).
 pub fn collect<'a>(pred: &Prediction, postings: impl IntoIterator<Item = PostingFacts<'a>>) -> ClaimData {
-    use std::collections::BTreeMap;
-    let any = |have: &[String], want: &[String]| want.iter().any(|w| have.contains(w));
-    let comparative = matches!(pred.kind, Kind::Above | Kind::AsCommonAs);
-    let mut months: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
-    let mut salaries = Vec::new();
+    let mut c = ClaimCollector::new(pred);
     for f in postings {
+        c.add(&f);
+    }
+    c.finish()
+}
+
+/// [`collect`] one posting at a time, for callers that stream postings (or their index rows) and
+/// never hold them all.
+#[derive(Debug, Clone)]
+pub struct ClaimCollector {
+    pred: Prediction,
+    /// (source, month) → (postings, hits, than-hits).
+    counts: std::collections::BTreeMap<(String, String), (u64, u64, u64)>,
+    salaries: Vec<SalaryObs>,
+}
+
+impl ClaimCollector {
+    pub fn new(pred: &Prediction) -> Self {
+        ClaimCollector { pred: pred.clone(), counts: Default::default(), salaries: Vec::new() }
+    }
+
+    /// Counts one posting (if it is in the claim's population).
+    pub fn add(&mut self, f: &PostingFacts<'_>) {
+        let pred = &self.pred;
+        let any = |have: &[String], want: &[String]| want.iter().any(|w| have.contains(w));
         if !pred.among.is_empty() && !any(f.keywords, &pred.among) {
-            continue;
+            return;
         }
         if !pred.within_roles.is_empty() && !any(f.roles, &pred.within_roles) {
-            continue;
+            return;
         }
         let hit = any(f.keywords, &pred.keywords) || any(f.roles, &pred.roles);
         let than = any(f.keywords, &pred.than) || any(f.roles, &pred.than_roles);
-        let e = months.entry(f.month.to_string()).or_default();
+        let key = (f.source.to_string(), f.month.to_string());
+        let e = self.counts.entry(key).or_default();
         e.0 += 1;
         e.1 += hit as u64;
         e.2 += than as u64;
@@ -594,7 +650,8 @@ pub fn collect<'a>(pred: &Prediction, postings: impl IntoIterator<Item = Posting
             && annual.is_finite()
             && annual > 0.0
         {
-            salaries.push(SalaryObs {
+            self.salaries.push(SalaryObs {
+                source: f.source.to_string(),
                 month: f.month.to_string(),
                 annual,
                 currency: currency.to_string(),
@@ -603,17 +660,23 @@ pub fn collect<'a>(pred: &Prediction, postings: impl IntoIterator<Item = Posting
             });
         }
     }
-    ClaimData {
-        months: months
-            .into_iter()
-            .map(|(month, (postings, hits, than))| MonthPoint {
-                month,
-                postings,
-                hits,
-                than_hits: comparative.then_some(than),
-            })
-            .collect(),
-        salaries,
+
+    pub fn finish(self) -> ClaimData {
+        let comparative = matches!(self.pred.kind, Kind::Above | Kind::AsCommonAs);
+        ClaimData {
+            months: self
+                .counts
+                .into_iter()
+                .map(|((source, month), (postings, hits, than))| MonthPoint {
+                    source,
+                    month,
+                    postings,
+                    hits,
+                    than_hits: comparative.then_some(than),
+                })
+                .collect(),
+            salaries: self.salaries,
+        }
     }
 }
 
@@ -639,13 +702,13 @@ mod tests {
         let be = vec!["backend".to_string()];
         let fe = vec!["frontend".to_string()];
         let facts = [
-            PostingFacts { month: "2024-02", keywords: &ts, roles: &be, salary: None, seniority: "" },
-            PostingFacts { month: "2024-01", keywords: &js, roles: &be, salary: None, seniority: "" },
-            PostingFacts { month: "2024-01", keywords: &ts, roles: &fe, salary: None, seniority: "" },
+            PostingFacts { source: "hn", month: "2024-02", keywords: &ts, roles: &be, salary: None, seniority: "" },
+            PostingFacts { source: "hn", month: "2024-01", keywords: &js, roles: &be, salary: None, seniority: "" },
+            PostingFacts { source: "hn", month: "2024-01", keywords: &ts, roles: &fe, salary: None, seniority: "" },
         ];
         let d = collect(&p, facts);
         assert_eq!(d.months.len(), 2);
-        assert_eq!(d.months[0], MonthPoint { month: "2024-01".into(), postings: 1, hits: 0, than_hits: Some(1) });
-        assert_eq!(d.months[1], MonthPoint { month: "2024-02".into(), postings: 1, hits: 1, than_hits: Some(0) });
+        assert_eq!(d.months[0], MonthPoint { source: "hn".into(), month: "2024-01".into(), postings: 1, hits: 0, than_hits: Some(1) });
+        assert_eq!(d.months[1], MonthPoint { source: "hn".into(), month: "2024-02".into(), postings: 1, hits: 1, than_hits: Some(0) });
     }
 }

@@ -128,6 +128,8 @@ impl Evaluation {
 
 /// Evaluates one claim on its own (no multiplicity correction: `p_holm` = `p_value`).
 pub fn evaluate(pred: &Prediction, data: &ClaimData) -> Evaluation {
+    let pooled = data.pooled();
+    let data = &pooled;
     let mut ev = Evaluation::new(pred);
     match pred.kind {
         Kind::Rising | Kind::Falling | Kind::NotFalling => trend(pred, data, &mut ev),

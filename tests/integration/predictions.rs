@@ -25,7 +25,7 @@ fn series(m: usize, n: u64, seed: u64, f: impl Fn(usize) -> f64, g: Option<&dyn 
         .map(|i| {
             let hits = binom(&mut rng, n, f(i));
             let than_hits = g.map(|g| binom(&mut rng, n, g(i)));
-            MonthPoint { month: month(i, 2024), postings: n, hits, than_hits }
+            MonthPoint { source: "hn".into(), month: month(i, 2024), postings: n, hits, than_hits }
         })
         .collect();
     ClaimData { months, salaries: Vec::new() }
@@ -259,6 +259,7 @@ fn salaries_spread(per: usize, ratio: f64, seed: u64, spread: f64) -> ClaimData 
                     let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
                     let noise = (spread * (u - 0.5)).exp();
                     out.push(SalaryObs {
+                        source: "hn".into(),
                         month: month(i % 24, 2024),
                         annual: base * mult * if treated { ratio } else { 1.0 } * noise,
                         currency: cur.into(),
