@@ -358,6 +358,11 @@ pub struct CheckArgs {
     /// Only these sources (comma separated).
     #[arg(long, value_delimiter = ',', value_name = "SOURCE,...")]
     pub source: Vec<String>,
+
+    /// Also write the counts every verdict was computed from (claim, source, month, postings, hits, than_hits)
+    /// to this CSV file.
+    #[arg(long, value_name = "FILE.csv")]
+    pub counts: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -60,14 +60,7 @@ fn fmt_opt(x: Option<f64>, digits: usize) -> String {
 }
 
 fn interval(e: &Evaluation) -> String {
-    match (e.ci_low, e.ci_high) {
-        (Some(l), Some(h)) => format!("[{l:.2}, {h:.2}] {}", e.unit),
-        _ => "–".into(),
-    }
-}
-
-fn share(x: Option<f64>) -> String {
-    x.map_or("–".into(), |v| format!("{:.1}%", v * 100.0))
+    predictions::render::interval(&e.unit, e.ci_low, e.ci_high)
 }
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
@@ -85,63 +78,28 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     if m.is_empty() {
         eprintln!("no postings in {}: every verdict is inconclusive", cli.data.display());
     }
-    let evs = evaluate(&preds, &tax, &m);
+    let items = claim_data(&preds, &tax, &m);
+    if let Some(path) = &args.counts {
+        write_atomic(path, predictions::render::counts_csv(&items).as_bytes())
+            .with_context(|| format!("could not write the counts to {}", path.display()))?;
+    }
+    let evs = predictions::evaluate_all(&items);
     match args.format {
         CheckFormat::Json => println!("{}", serde_json::to_string_pretty(&evs)?),
-        CheckFormat::Md => print!("{}", markdown(&evs)),
-        CheckFormat::Table => {
-            println!(
-                "{:<34} {:<13} {:>7} {:>7} {:<30} {:<26} {:>8} {:>7}",
-                "claim", "verdict", "start", "end", "effect", "95% interval", "p(Holm)", "n"
-            );
-            for e in &evs {
-                println!(
-                    "{:<34} {:<13} {:>7} {:>7} {:<30} {:<26} {:>8} {:>7}",
-                    e.id,
-                    e.verdict.as_str(),
-                    share(e.share_start),
-                    share(e.share_end),
-                    e.effect,
-                    interval(e),
-                    fmt_opt(e.p_holm, 4),
-                    e.n_postings
-                );
-            }
-            let count = |v: &str| evs.iter().filter(|e| e.verdict.as_str() == v).count();
-            println!(
-                "\n{} claims: {} supported, {} contradicted, {} inconclusive",
-                evs.len(),
-                count("supported"),
-                count("contradicted"),
-                count("inconclusive")
-            );
-        }
+        CheckFormat::Md => print!("{}", predictions::render::markdown(&evs)),
+        CheckFormat::Table => print!("{}", predictions::render::table(&evs)),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The verdict table in Markdown.
-pub fn markdown(evs: &[Evaluation]) -> String {
-    let mut s = String::from(
-        "| claim | id | verdict | window | share start → end | effect | 95% interval | p (Holm) | n |\n|---|---|---|---|---|---|---|---|---|\n",
-    );
-    for e in evs {
-        s.push_str(&format!(
-            "| {} | `{}` | **{}** | {}..{} | {} → {} | {} | {} | {} | {} |\n",
-            e.claim.replace('|', "\\|"),
-            e.id,
-            e.verdict.as_str(),
-            e.since.as_deref().unwrap_or("–"),
-            e.until.as_deref().unwrap_or("–"),
-            share(e.share_start),
-            share(e.share_end),
-            e.effect.replace('|', "\\|"),
-            interval(e),
-            fmt_opt(e.p_holm, 4),
-            e.n_postings
-        ));
-    }
-    s
+/// Writes `bytes` to `path` atomically (temp file in the same directory, then rename).
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Periods with fewer postings are drawn hollow (the default of `--min-postings`).
@@ -225,7 +183,10 @@ fn claim_chart(p: &Prediction, e: &Evaluation, data: &ClaimData, opts: &ReportOp
     } else {
         charts::line_chart(&LineChart {
             title,
-            subtitle: Some(format!("“{}”", p.quote.chars().take(140).collect::<String>())),
+            subtitle: Some(format!(
+                "“{}”",
+                p.quote.as_deref().unwrap_or(&p.claim).chars().take(140).collect::<String>()
+            )),
             y_label: "share of postings".into(),
             x_label: "month".into(),
             footnote,

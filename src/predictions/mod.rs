@@ -6,37 +6,60 @@
 //! Out: one [`Evaluation`] per claim (verdict `supported` / `contradicted` / `inconclusive`, the effect in plain
 //! units with a 95% interval, the p-value and its Holm-adjusted value across all claims, the method and a note).
 //!
-//! # Method (the same text as the README section "How the verdicts are reached")
-//! - **Data rule.** Only months inside the claim's window (`since`..=`until`) with at least
-//!   [`MIN_POSTINGS_PER_MONTH`] postings (in the claim's population) count; a claim needs at least
-//!   [`MIN_MONTHS`] such months ([`MIN_MONTHS_PROJECTION`] for projections), else it is `inconclusive`.
-//! - **rising / falling**: two trend tests must agree (an intersection-union test, `p = max` of the two):
-//!   a Mann-Kendall test on the monthly shares with the Hamed-Rao autocorrelation correction, and a binomial
-//!   logistic regression of hits/postings on time with a quasi-binomial (Pearson-dispersion-scaled) t test on the
-//!   slope. Effect: Theil-Sen slope in percentage points per year with its rank-based 95% interval (using the
-//!   corrected Mann-Kendall variance).
-//! - **not-falling**: the same two tests, of H0 "slope = -tolerance" (tolerance = `tolerance` × the window's mean
-//!   share per year, default 5%): supported when the slope is significantly above -tolerance (a non-inferiority
-//!   test), contradicted when significantly below (it falls by more than the tolerance).
-//! - **above**: mean of the monthly differences of shares (keywords − than) in pp, t interval with the standard
-//!   error inflated for lag-1 autocorrelation; supported if significantly > 0, contradicted if < 0.
-//! - **as-common-as**: ratio of mean monthly shares (keywords / than) with a Fieller interval; H0 ratio =
-//!   `min_ratio` (default 0.8): supported when significantly above, contradicted when significantly below.
-//! - **share-at-least**: pooled share over the window, Wilson interval on n / dispersion (dispersion = Pearson
-//!   chi-square of month heterogeneity / (m−1), floored at 1); score test of H0 share = `min_share`.
-//! - **projection**: the quasi-binomial logistic regression of hits/postings on time, projected to `by` on the
-//!   logit scale with a 95% prediction interval for that month's share (fit variance inflated for the lag-1
-//!   autocorrelation of the Pearson residuals, plus one month's binomial × dispersion noise, t with m−2 df);
-//!   supported when the whole interval is above `level`, contradicted when the whole interval is below.
-//! - **premium**: ratio of median annual salaries, postings that mention the keywords over those that do not,
-//!   within each (currency, seniority) stratum with ≥ 5 of each; strata combined by a weighted geometric mean
-//!   (weights n₁n₀/(n₁+n₀)); seeded stratified bootstrap (4,999 resamples) for the 95% percentile interval and the
-//!   p-values. Supported when the premium is significantly above 1 and the interval reaches the `expected`
-//!   range; contradicted when the premium is significantly below the range's low end.
-//! - **Multiplicity**: Holm's step-down adjustment over every claim that was tested; a verdict other than
-//!   `inconclusive` needs Holm-adjusted p < [`ALPHA`]. Intervals are unadjusted 95% intervals.
+//! # Method (the text the README section "How the verdicts are reached" is written from)
+//! - **Per source, then combined.** A claim's data has one monthly series per source. Only months inside the
+//!   claim's window (`since`..=`until`) with at least [`MIN_POSTINGS_PER_MONTH`] postings (in the claim's
+//!   population) count. A source *qualifies* with at least [`MIN_MONTHS`] counted months
+//!   ([`MIN_MONTHS_PROJECTION`] for projections); the others get an `inconclusive` by-source row with a note and
+//!   take no part in the verdict, so a feed seen in one month can neither create nor move a trend. Each
+//!   qualifying source is evaluated on its own; the combined estimate is a DerSimonian-Laird random-effects
+//!   meta-analysis of the per-source estimates on the model scale (log-odds per year, log ratio, logit share, log
+//!   premium), with Cochran's Q, I² and τ² reported; with one qualifying source the combined result is that
+//!   source's. `sources_disagree` flags Q's p < 0.10 or two sources with opposite decisive verdicts.
+//! - **rising / falling / not-falling**: per source a binomial GLM `logit p_t = α + β t` (t in years) on hits out
+//!   of postings per month. With at least [`SPARSE_HITS`] hits (and non-hits): maximum likelihood, quasi-binomial
+//!   dispersion φ = max(1, Pearson χ²/(m−2)) and an autocorrelation inflation c = (1+r₁)/(1−r₁) from the lag-1
+//!   autocorrelation of the Pearson residuals over consecutive months (r₁ clamped to [0, 0.9]);
+//!   Var(β̂) = φ·c·(XᵀWX)⁻¹, Wald interval and tests with t(m−2). With 1..19 hits: Firth's penalised likelihood
+//!   (as R's logistf) with a profile penalised-likelihood interval and likelihood-ratio tests (φ = c = 1: too few
+//!   events to estimate extra-binomial variation). With no hit: not estimable; a one-sided 95% upper bound
+//!   U = 1 − 0.05^(1/N) on the share, and a rising/falling claim is contradicted when U is below the average share
+//!   min_effect·T/2 a change of the claimed size over T years would imply (p = (1 − min_effect·T/2)^N). The
+//!   effect is in pp/yr along the fitted curve (the change of the fitted share between the first and last month,
+//!   per year, weighted by the sources' postings); the interval maps β's interval through the same (increasing)
+//!   function; the odds ratio per year is in `extra`. Mann-Kendall (Hamed-Rao) is a robustness p-value only.
+//! - **Decisions** (on the interval, 95%): rising is *contradicted* when the interval lies below `min_effect`
+//!   (a rise of the claimed size is ruled out: a fall, or a rise too small to matter), else *supported* when it
+//!   lies above 0; falling is the mirror image; not-falling is supported above −`min_effect`, contradicted below.
+//! - **above / as-common-as**: per source, counts with month effects, i.e. conditionally on a_t + b_t the hits a_t
+//!   are Bin(a_t + b_t, π) with log R = logit π (R = share(keywords) / share(than)); R̂ = Σa/Σb,
+//!   Var(log R̂) = φ·c·(1/Σa + 1/Σb) with φ = max(1, X²/(m−1)), t(m−1); sparse (fewer than [`SPARSE_HITS`] of
+//!   either): Clopper-Pearson for π mapped to R and the exact binomial test. A posting can mention both sides;
+//!   treating them as separate counts is conservative. Supported when the interval lies above `min_ratio`
+//!   (default 1 for above, [`DEFAULT_MIN_RATIO`] for as-common-as), contradicted when below.
+//! - **share-at-least**: per source an intercept-only quasi-binomial model (φ, c as above, t(m−1)) on the logit
+//!   scale; sparse: Clopper-Pearson; no hit: [0, U]. Supported above `level`, contradicted below.
+//! - **projection**: per source, fits starting at `since` and every 6 months later, each to the end of the data,
+//!   while a fit keeps [`MIN_MONTHS_PROJECTION`] counted months (at least 3 fits, else inconclusive). Each fit is a
+//!   quasi-binomial logistic trend projected to `by` with a 95% prediction interval (fit variance inflated by c,
+//!   plus one month's binomial × φ noise, t(m−2)); a fit supports when its interval is above `level`, contradicts
+//!   when below; a source decides only when every fit agrees (p = the largest of the fits' p), and the claim only
+//!   when every qualifying source agrees. The effect is a scenario: the median projection and the envelope.
+//! - **premium**: per source the ratio of median annual salaries (mentioning vs not) within (currency,
+//!   seniority) strata with ≥ [`MIN_PER_STRATUM_GROUP`] of each, weighted geometric mean over strata, seeded
+//!   stratified bootstrap ([`BOOTSTRAP`] resamples); sources combined by DL on the log premium (bootstrap SE).
+//! - **Multiplicity**: every claim contributes the p-value of the test that decides it (two-sided scale: twice
+//!   the one-sided p, capped at 1); Holm's step-down adjustment across the claims; a decisive verdict needs a
+//!   Holm-adjusted p < [`ALPHA`], else it becomes inconclusive with a remark. Intervals and by-source rows are
+//!   unadjusted.
 
+mod compare;
+pub mod firth;
+mod premium;
+mod projection;
+pub mod render;
 pub mod stats;
+mod trend;
 pub mod verdict;
 
 use std::collections::BTreeSet;
@@ -45,7 +68,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub use crate::posting::{month_index, month_name};
-pub use verdict::{Evaluation, SeriesPoint, evaluate, evaluate_all};
+pub use verdict::{ClaimWindow, Evaluation, Heterogeneity, SeriesPoint, SourceRow, evaluate, evaluate_all};
 
 /// Family-wise significance level for verdicts (after Holm).
 pub const ALPHA: f64 = 0.05;
@@ -61,6 +84,19 @@ pub const MIN_PER_STRATUM_GROUP: usize = 5;
 pub const MIN_TREATED: usize = 20;
 /// Bootstrap resamples for premium claims.
 pub const BOOTSTRAP: usize = 4999;
+/// Fewer hits than this (or fewer non-hits) in a source: exact / Firth methods instead of Wald ones.
+pub const SPARSE_HITS: u64 = 20;
+/// Default `min_effect` of rising / falling claims, in percentage points per year: the smallest rise that lifts
+/// a tool by half a percentage point of all postings over a two-year window; anything smaller leaves a niche tool
+/// niche.
+pub const DEFAULT_MIN_EFFECT: f64 = 0.25;
+/// Default `min_effect` of not-falling claims, as a fraction of the window's mean share per year: a "still"
+/// claim is about keeping a position, so the tolerated decline scales with the share (5% of it per year).
+pub const NOT_FALLING_FRACTION: f64 = 0.05;
+/// Default `min_ratio` of as-common-as claims: within 20% of the other counts as "as common as".
+pub const DEFAULT_MIN_RATIO: f64 = 0.8;
+/// Default `min_ratio` of above claims: more common than the other, full stop.
+pub const DEFAULT_MIN_RATIO_ABOVE: f64 = 1.0;
 
 /// The role ids of issue 9 item 3 (what `roles`, `than_roles` and `within_roles` may name).
 pub const ROLE_IDS: &[&str] = &[
@@ -99,13 +135,13 @@ pub enum Kind {
     Rising,
     /// ... falls over the window.
     Falling,
-    /// The share of `keywords` is above the share of `than` over the window.
+    /// The share of `keywords` is above the share of `than` over the window (ratio above `min_ratio`, default 1).
     Above,
     /// The share of `keywords` is at least `min_ratio` (default 0.8) times the share of `than`.
     AsCommonAs,
-    /// The share does not fall by more than `tolerance` (fraction of its mean per year, default 0.05).
+    /// The share does not fall by more than `min_effect` pp/yr (default: 5% of its mean share per year).
     NotFalling,
-    /// The pooled share over the window is at least `min_share`.
+    /// The share over the window is at least `level`.
     ShareAtLeast,
     /// The share projected to `by` on the logit scale is above `level` (whole 95% prediction interval).
     Projection,
@@ -142,10 +178,12 @@ pub struct Prediction {
     pub id: String,
     /// The claim in a few words (the article's heading where there is one).
     pub claim: String,
-    /// The article's words, verbatim.
-    pub quote: String,
-    /// The article section the quote comes from (one of [`SECTIONS`]).
-    pub section: String,
+    /// The article's words, verbatim (optional in a user's file; the bundled file quotes every claim).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// The section of the article the quote comes from (the bundled file uses one of [`SECTIONS`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
     pub kind: Kind,
     /// Hits: postings that mention ANY of these keyword ids.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -171,8 +209,9 @@ pub struct Prediction {
     /// Last month of the window, `YYYY-MM` (inclusive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
-    /// Projection: the share (0..1) the projected interval must clear.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Projection and share-at-least: the share (0..1) the interval must clear (`min_share` is accepted as an
+    /// alias).
+    #[serde(default, alias = "min_share", skip_serializing_if = "Option::is_none")]
     pub level: Option<f64>,
     /// Projection: the month projected to, `YYYY-MM`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -180,15 +219,14 @@ pub struct Prediction {
     /// Premium: the claimed salary ratio range, e.g. `[1.10, 1.20]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected: Option<[f64; 2]>,
-    /// Share-at-least: the share (0..1) claimed.
+    /// Rising / falling / not-falling: the smallest meaningful change, in percentage points per year (defaults:
+    /// [`DEFAULT_MIN_EFFECT`]; not-falling [`NOT_FALLING_FRACTION`] of the window's mean share per year).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_share: Option<f64>,
-    /// As-common-as: the smallest ratio that still counts as "as common as" (default 0.8).
+    pub min_effect: Option<f64>,
+    /// Above / as-common-as: the smallest ratio share(keywords) / share(than) that makes the claim true
+    /// (defaults [`DEFAULT_MIN_RATIO_ABOVE`], [`DEFAULT_MIN_RATIO`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_ratio: Option<f64>,
-    /// Not-falling: tolerated decline per year, as a fraction of the window's mean share (default 0.05).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tolerance: Option<f64>,
     /// Why this window / threshold (shown in reports).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -200,8 +238,8 @@ impl Prediction {
         Prediction {
             id: id.to_string(),
             claim: id.to_string(),
-            quote: id.to_string(),
-            section: SECTIONS[0].to_string(),
+            quote: None,
+            section: None,
             kind,
             keywords: keywords.iter().map(|s| s.to_string()).collect(),
             than: Vec::new(),
@@ -214,9 +252,8 @@ impl Prediction {
             level: None,
             by: None,
             expected: None,
-            min_share: None,
+            min_effect: None,
             min_ratio: None,
-            tolerance: None,
             note: None,
         }
     }
@@ -389,8 +426,10 @@ fn toml_error(text: &str, e: &toml::de::Error) -> PredictionError {
         return PredictionError::File { file: String::new(), message };
     };
     let start = span.start.min(text.len());
-    // The enclosing [[prediction]] block: from the last header before the error to the next header.
-    let before = &text[..start];
+    // The enclosing [[prediction]] block: from the last header at or before the error to the next header. For a
+    // missing field the span is the block's own header, so a header starting at the span belongs to the block.
+    let own_header = if text[start..].starts_with("[[prediction]]") { "[[prediction]]".len() } else { 0 };
+    let before = &text[..start + own_header];
     let Some(block_start) = before.rfind("[[prediction]]") else {
         return PredictionError::File {
             file: String::new(),
@@ -458,11 +497,11 @@ pub fn check_structure(preds: &[Prediction]) -> Result<(), PredictionError> {
         if p.claim.trim().is_empty() {
             return err("claim", "must not be empty");
         }
-        if p.quote.trim().is_empty() {
-            return err("quote", "must quote the article");
+        if p.quote.as_deref().is_some_and(|q| q.trim().is_empty()) {
+            return err("quote", "must not be empty when given");
         }
-        if !SECTIONS.contains(&p.section.as_str()) {
-            return err("section", &format!("must be one of the article's sections: {}", SECTIONS.join(" | ")));
+        if p.section.as_deref().is_some_and(|q| q.trim().is_empty()) {
+            return err("section", "must not be empty when given");
         }
         for (field, v) in [("since", &p.since), ("until", &p.until), ("by", &p.by)] {
             if let Some(m) = v
@@ -509,20 +548,24 @@ pub fn check_structure(preds: &[Prediction]) -> Result<(), PredictionError> {
             }
             Ok(())
         };
-        only("level", p.level.is_some(), &[Kind::Projection])?;
+        only("level", p.level.is_some(), &[Kind::Projection, Kind::ShareAtLeast])?;
         only("by", p.by.is_some(), &[Kind::Projection])?;
         only("expected", p.expected.is_some(), &[Kind::Premium])?;
-        only("min_share", p.min_share.is_some(), &[Kind::ShareAtLeast])?;
-        only("min_ratio", p.min_ratio.is_some(), &[Kind::AsCommonAs])?;
-        only("tolerance", p.tolerance.is_some(), &[Kind::NotFalling])?;
+        only("min_ratio", p.min_ratio.is_some(), &[Kind::Above, Kind::AsCommonAs])?;
+        only("min_effect", p.min_effect.is_some(), &[Kind::Rising, Kind::Falling, Kind::NotFalling])?;
         match p.kind {
-            Kind::Projection => {
+            Kind::Projection | Kind::ShareAtLeast => {
                 match p.level {
-                    None => return err("level", "a projection needs `level` (a share strictly between 0 and 1)"),
+                    None => {
+                        return err(
+                            "level",
+                            &format!("a {} claim needs `level` (a share strictly between 0 and 1)", p.kind),
+                        );
+                    }
                     Some(l) if !(l > 0.0 && l < 1.0) => return err("level", "must be strictly between 0 and 1"),
                     _ => {}
                 }
-                if p.by.is_none() {
+                if p.kind == Kind::Projection && p.by.is_none() {
                     return err("by", "a projection needs `by` (YYYY-MM)");
                 }
             }
@@ -533,26 +576,20 @@ pub fn check_structure(preds: &[Prediction]) -> Result<(), PredictionError> {
                 }
                 _ => {}
             },
-            Kind::ShareAtLeast => match p.min_share {
-                None => return err("min_share", "a share-at-least claim needs `min_share`"),
-                Some(s) if !(s > 0.0 && s < 1.0) => return err("min_share", "must be strictly between 0 and 1"),
-                _ => {}
-            },
-            Kind::AsCommonAs => {
+            Kind::Above | Kind::AsCommonAs => {
                 if let Some(r) = p.min_ratio
                     && !(r > 0.0 && r.is_finite())
                 {
                     return err("min_ratio", "must be a positive number");
                 }
             }
-            Kind::NotFalling => {
-                if let Some(t) = p.tolerance
-                    && !(0.0..1.0).contains(&t)
+            Kind::Rising | Kind::Falling | Kind::NotFalling => {
+                if let Some(e) = p.min_effect
+                    && !(e >= 0.0 && e < 100.0)
                 {
-                    return err("tolerance", "must be in [0, 1)");
+                    return err("min_effect", "must be in [0, 100) percentage points per year");
                 }
             }
-            _ => {}
         }
     }
     Ok(())
@@ -708,7 +745,13 @@ mod tests {
         ];
         let d = collect(&p, facts);
         assert_eq!(d.months.len(), 2);
-        assert_eq!(d.months[0], MonthPoint { source: "hn".into(), month: "2024-01".into(), postings: 1, hits: 0, than_hits: Some(1) });
-        assert_eq!(d.months[1], MonthPoint { source: "hn".into(), month: "2024-02".into(), postings: 1, hits: 1, than_hits: Some(0) });
+        assert_eq!(
+            d.months[0],
+            MonthPoint { source: "hn".into(), month: "2024-01".into(), postings: 1, hits: 0, than_hits: Some(1) }
+        );
+        assert_eq!(
+            d.months[1],
+            MonthPoint { source: "hn".into(), month: "2024-02".into(), postings: 1, hits: 1, than_hits: Some(0) }
+        );
     }
 }

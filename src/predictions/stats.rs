@@ -7,15 +7,17 @@
 //! - [`wilson`]: Wilson score interval for a binomial proportion (also with an effective, overdispersion-scaled n);
 //! - [`holm`]: Holm-Bonferroni step-down adjusted p-values;
 //! - [`mann_kendall`]: Mann-Kendall S, its tie-corrected variance and the Hamed-Rao (1998) autocorrelation
-//!   correction; [`theil_sen`] and [`sen_interval`] for the slope and its rank-based 95% interval;
+//!   correction (a robustness figure only); [`theil_sen`] for the slope it detrends with;
 //! - [`logistic_trend`]: binomial logistic regression of hits/postings on time (IRLS) with a quasi-binomial
 //!   (Pearson overdispersion-scaled) covariance, [`LogitFit::eta`] for logit-scale projections;
-//! - [`ols`] + [`LinearFit::predict`]: straight line with a prediction interval for a new observation;
-//! - [`mean_interval`]: mean of a series with a lag-1-autocorrelation-inflated standard error; [`fieller`] for a
-//!   ratio of means;
+//! - [`lag1_consecutive`] and [`ar1_inflation`]: autocorrelation of residuals over consecutive calendar months
+//!   and the variance inflation it implies;
+//! - [`clopper_pearson`], [`binom_p_two_sided`], [`chi2_sf`]: exact binomial interval and test, χ² tail;
+//! - [`dersimonian_laird`]: random-effects meta-analysis with Cochran's Q, I² and τ²;
 //! - [`SplitMix64`]: a tiny deterministic PRNG for seeded bootstraps, and [`median_mut`].
 
-use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+use statrs::distribution::{ChiSquared, ContinuousCDF, Normal, StudentsT};
+use statrs::function::beta::beta_reg;
 
 /// Standard normal quantile (`q` in (0, 1)).
 pub fn z_quantile(q: f64) -> f64 {
@@ -252,23 +254,6 @@ pub fn theil_sen(t: &[f64], y: &[f64]) -> Option<f64> {
     median_sorted(&s)
 }
 
-/// Rank-based confidence interval for the Sen slope (Gilbert 1987): with N pairwise slopes and
-/// `C = z * sqrt(var_s)`, the bounds are the `(N - C)/2`-th and `(N + C)/2 + 1`-th ordered slopes.
-/// `var_s` is the (autocorrelation-corrected) variance of the Mann-Kendall S.
-pub fn sen_interval(t: &[f64], y: &[f64], var_s: f64, z: f64) -> Option<(f64, f64)> {
-    let s = pair_slopes(t, y);
-    let n = s.len();
-    if n == 0 || var_s.is_nan() || var_s < 0.0 {
-        return None;
-    }
-    let c = z * var_s.sqrt();
-    let m1 = ((n as f64 - c) / 2.0).round();
-    let m2 = ((n as f64 + c) / 2.0).round();
-    let lo_i = (m1 - 1.0).clamp(0.0, (n - 1) as f64) as usize;
-    let hi_i = m2.clamp(0.0, (n - 1) as f64) as usize;
-    Some((s[lo_i], s[hi_i]))
-}
-
 fn median_sorted(s: &[f64]) -> Option<f64> {
     let n = s.len();
     if n == 0 {
@@ -451,84 +436,133 @@ pub fn ar1_inflation(r1: f64) -> f64 {
     (1.0 + r) / (1.0 - r)
 }
 
-/// A least-squares line `y = intercept + slope * (t - t_mean)`.
+/// Lag-1 autocorrelation of residuals `r` observed at month indices `months` (ascending): the mean and the
+/// denominator use every residual, the numerator only pairs of consecutive calendar months (a gap breaks the
+/// chain). 0 with fewer than 3 residuals or no consecutive pair.
+pub fn lag1_consecutive(months: &[i32], r: &[f64]) -> f64 {
+    let n = r.len().min(months.len());
+    if n < 3 {
+        return 0.0;
+    }
+    let mean = r[..n].iter().sum::<f64>() / n as f64;
+    let den: f64 = r[..n].iter().map(|v| (v - mean).powi(2)).sum();
+    if den <= 0.0 {
+        return 0.0;
+    }
+    let num: f64 =
+        (0..n - 1).filter(|&i| months[i + 1] - months[i] == 1).map(|i| (r[i] - mean) * (r[i + 1] - mean)).sum();
+    num / den
+}
+
+/// Upper tail of the χ² distribution with `df` degrees of freedom at `x` (1 for x ≤ 0 or a bad df).
+pub fn chi2_sf(x: f64, df: f64) -> f64 {
+    if x.is_nan() || x <= 0.0 || df.is_nan() || df <= 0.0 {
+        return 1.0;
+    }
+    match ChiSquared::new(df) {
+        Ok(c) => c.sf(x).clamp(0.0, 1.0),
+        Err(_) => 1.0,
+    }
+}
+
+/// Inverse of the regularised incomplete beta function in x, by bisection (60 halvings: exact to f64).
+fn inv_beta(a: f64, b: f64, p: f64) -> f64 {
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if beta_reg(a, b, mid) < p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo < 1e-16 {
+            break;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// Clopper-Pearson (exact) two-sided interval at level `1 - alpha` for `x` successes out of `n`.
+/// `(0, 1)` when n = 0.
+pub fn clopper_pearson(x: u64, n: u64, alpha: f64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let x = x.min(n);
+    let (xf, nf) = (x as f64, n as f64);
+    let lo = if x == 0 { 0.0 } else { inv_beta(xf, nf - xf + 1.0, alpha / 2.0) };
+    let hi = if x == n { 1.0 } else { inv_beta(xf + 1.0, nf - xf, 1.0 - alpha / 2.0) };
+    (lo, hi)
+}
+
+/// P(X ≤ x) for X ~ Bin(n, p).
+pub fn binom_cdf(x: u64, n: u64, p: f64) -> f64 {
+    if x >= n {
+        return 1.0;
+    }
+    if p <= 0.0 {
+        return 1.0;
+    }
+    if p >= 1.0 {
+        return 0.0;
+    }
+    // P(X ≤ x) = I_{1-p}(n - x, x + 1).
+    beta_reg((n - x) as f64, x as f64 + 1.0, 1.0 - p)
+}
+
+/// Exact binomial test of H0 π = `p0` on the two-sided scale used throughout: twice the smaller one-sided
+/// p-value, capped at 1 (it rejects at 5% exactly when the Clopper-Pearson 95% interval excludes `p0`).
+pub fn binom_p_two_sided(x: u64, n: u64, p0: f64) -> f64 {
+    if n == 0 {
+        return 1.0;
+    }
+    let x = x.min(n);
+    let le = binom_cdf(x, n, p0);
+    let ge = if x == 0 { 1.0 } else { 1.0 - binom_cdf(x - 1, n, p0) };
+    (2.0 * le.min(ge)).min(1.0)
+}
+
+/// A DerSimonian-Laird random-effects combination of k estimates.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LinearFit {
-    pub intercept: f64,
-    pub slope: f64,
-    pub t_mean: f64,
-    pub sxx: f64,
-    /// Residual variance, SSE / (m - 2).
-    pub s2: f64,
-    pub m: usize,
-    /// Lag-1 autocorrelation of the residuals.
-    pub r1: f64,
-    /// Variance inflation of the fitted line for residual autocorrelation ([`ar1_inflation`]).
-    pub inflation: f64,
+pub struct Meta {
+    /// Random-effects pooled estimate.
+    pub estimate: f64,
+    /// Its standard error.
+    pub se: f64,
+    /// Cochran's Q (fixed-effect weights).
+    pub q: f64,
+    /// k - 1.
+    pub df: f64,
+    /// χ² p-value of Q.
+    pub p_q: f64,
+    /// max(0, (Q - df) / Q).
+    pub i2: f64,
+    /// Between-source variance (DL moment estimate).
+    pub tau2: f64,
 }
 
-impl LinearFit {
-    pub fn df(&self) -> f64 {
-        (self.m as f64 - 2.0).max(1.0)
-    }
-    /// Point prediction at `t0` and the standard error of a *new observation* there:
-    /// `s * sqrt(1 + inflation * (1/m + (t0 - t̄)² / Sxx))`.
-    pub fn predict(&self, t0: f64) -> (f64, f64) {
-        let x = t0 - self.t_mean;
-        let y = self.intercept + self.slope * x;
-        let fit_var = self.inflation * (1.0 / self.m as f64 + x * x / self.sxx);
-        (y, (self.s2 * (1.0 + fit_var)).max(0.0).sqrt())
-    }
-}
-
-/// Ordinary least squares of `y` on `t`. `None` with fewer than 3 points or constant `t`.
-pub fn ols(t: &[f64], y: &[f64]) -> Option<LinearFit> {
-    let m = t.len();
-    if m < 3 || y.len() != m {
+/// DerSimonian-Laird random-effects meta-analysis of estimates `y` with standard errors `se` (the same as
+/// `statsmodels.stats.meta_analysis.combine_effects(y, se**2, method_re="dl")`). `None` when empty or when a
+/// standard error is not positive and finite.
+pub fn dersimonian_laird(y: &[f64], se: &[f64]) -> Option<Meta> {
+    let k = y.len();
+    if k == 0 || se.len() != k || se.iter().any(|s| !(s.is_finite() && *s > 0.0)) || y.iter().any(|v| !v.is_finite()) {
         return None;
     }
-    let tm = t.iter().sum::<f64>() / m as f64;
-    let ym = y.iter().sum::<f64>() / m as f64;
-    let sxx: f64 = t.iter().map(|v| (v - tm).powi(2)).sum();
-    if sxx <= 0.0 {
-        return None;
-    }
-    let sxy: f64 = t.iter().zip(y).map(|(a, b)| (a - tm) * (b - ym)).sum();
-    let slope = sxy / sxx;
-    let resid: Vec<f64> = t.iter().zip(y).map(|(a, b)| b - ym - slope * (a - tm)).collect();
-    let s2 = resid.iter().map(|r| r * r).sum::<f64>() / (m as f64 - 2.0);
-    let r1 = lag1_autocorr(&resid);
-    Some(LinearFit { intercept: ym, slope, t_mean: tm, sxx, s2, m, r1, inflation: ar1_inflation(r1) })
-}
-
-/// Mean of a series with its standard error inflated for lag-1 autocorrelation; returns (mean, se, df).
-pub fn mean_interval(x: &[f64]) -> Option<(f64, f64, f64)> {
-    let m = x.len();
-    if m < 2 {
-        return None;
-    }
-    let mean = x.iter().sum::<f64>() / m as f64;
-    let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (m as f64 - 1.0);
-    let infl = ar1_inflation(lag1_autocorr(x));
-    Some((mean, (var * infl / m as f64).sqrt(), m as f64 - 1.0))
-}
-
-/// Fieller interval for the ratio a/b of two means with variances `vaa`, `vbb` and covariance `vab`, at quantile
-/// `q`. `None` when b is not significantly different from 0 (the interval is then unbounded).
-pub fn fieller(a: f64, b: f64, vaa: f64, vbb: f64, vab: f64, q: f64) -> Option<(f64, f64)> {
-    let q2 = q * q;
-    let qa = b * b - q2 * vbb;
-    if qa <= 0.0 {
-        return None;
-    }
-    let qb = -2.0 * (a * b - q2 * vab);
-    let qc = a * a - q2 * vaa;
-    let disc = qb * qb - 4.0 * qa * qc;
-    if disc < 0.0 {
-        return None;
-    }
-    let r = disc.sqrt();
-    Some(((-qb - r) / (2.0 * qa), (-qb + r) / (2.0 * qa)))
+    let v: Vec<f64> = se.iter().map(|s| s * s).collect();
+    let w: Vec<f64> = v.iter().map(|v| 1.0 / v).collect();
+    let sw: f64 = w.iter().sum();
+    let fe = w.iter().zip(y).map(|(w, y)| w * y).sum::<f64>() / sw;
+    let q: f64 = w.iter().zip(y).map(|(w, y)| w * (y - fe).powi(2)).sum();
+    let df = (k - 1) as f64;
+    let c = sw - w.iter().map(|w| w * w).sum::<f64>() / sw;
+    let tau2 = if k > 1 && c > 0.0 { ((q - df) / c).max(0.0) } else { 0.0 };
+    let ws: Vec<f64> = v.iter().map(|v| 1.0 / (v + tau2)).collect();
+    let sws: f64 = ws.iter().sum();
+    let estimate = ws.iter().zip(y).map(|(w, y)| w * y).sum::<f64>() / sws;
+    let i2 = if q > 0.0 { ((q - df) / q).max(0.0) } else { 0.0 };
+    let p_q = if k > 1 { chi2_sf(q, df) } else { 1.0 };
+    Some(Meta { estimate, se: (1.0 / sws).sqrt(), q, df, p_q, i2, tau2 })
 }
 
 /// SplitMix64 (Steele, Lea, Flood 2014): a tiny, fast, deterministic PRNG, good enough for bootstraps.
@@ -644,13 +678,6 @@ mod tests {
     }
 
     #[test]
-    fn fieller_simple() {
-        let (lo, hi) = fieller(2.0, 1.0, 0.0, 0.0, 0.0, 1.96).unwrap();
-        assert!(close(lo, 2.0, 1e-9) && close(hi, 2.0, 1e-9));
-        assert!(fieller(1.0, 0.0, 0.1, 0.1, 0.0, 1.96).is_none());
-    }
-
-    #[test]
     fn splitmix_is_deterministic() {
         let mut a = SplitMix64::new(1);
         let mut b = SplitMix64::new(1);
@@ -671,12 +698,43 @@ mod tests {
     }
 
     #[test]
-    fn ols_prediction_interval_grows_with_distance() {
-        let t: Vec<f64> = (0..12).map(|i| i as f64).collect();
-        let y: Vec<f64> = t.iter().map(|x| 1.0 + 0.5 * x + if (*x as i32) % 2 == 0 { 0.1 } else { -0.1 }).collect();
-        let f = ols(&t, &y).unwrap();
-        let (y5, se5) = f.predict(5.5);
-        let (_, se50) = f.predict(50.0);
-        assert!(close(y5, 3.75, 0.05) && se50 > se5);
+    fn clopper_pearson_known_values() {
+        // R: binom.test(3, 20)$conf.int = 0.03207094 0.37892683; binom.test(0, 10): 0 0.3084971.
+        let (lo, hi) = clopper_pearson(3, 20, 0.05);
+        assert!(close(lo, 0.032_070_94, 1e-7) && close(hi, 0.378_926_83, 1e-7), "{lo} {hi}");
+        let (lo, hi) = clopper_pearson(0, 10, 0.05);
+        assert!(lo == 0.0 && close(hi, 0.308_497_1, 1e-7), "{hi}");
+        let (lo, hi) = clopper_pearson(10, 10, 0.05);
+        assert!(close(lo, 1.0 - 0.308_497_1, 1e-7) && hi == 1.0);
+        // The exact test rejects exactly outside the interval.
+        assert!(binom_p_two_sided(3, 20, 0.031) < 0.05 && binom_p_two_sided(3, 20, 0.033) > 0.05);
+        assert!(binom_p_two_sided(3, 20, 0.37) > 0.05 && binom_p_two_sided(3, 20, 0.39) < 0.05);
+    }
+
+    #[test]
+    fn dersimonian_laird_known_values() {
+        // statsmodels combine_effects([0.2, 0.5, -0.1], [0.01, 0.04, 0.02], method_re="dl"):
+        // q 6.428571428571429, tau2 0.04428571428571429, mean_effect_re 0.175843802028152,
+        // sd_eff_w_re 0.1476974127040654, i2 0.6888888888888889.
+        let m = dersimonian_laird(&[0.2, 0.5, -0.1], &[0.1, 0.2, 0.02f64.sqrt()]).unwrap();
+        assert!(close(m.q, 6.428571428571429, 1e-9), "{m:?}");
+        assert!(close(m.tau2, 0.04428571428571429, 1e-9), "{m:?}");
+        assert!(close(m.estimate, 0.175843802028152, 1e-9), "{m:?}");
+        assert!(close(m.se, 0.1476974127040654, 1e-9), "{m:?}");
+        assert!(close(m.i2, 0.6888888888888889, 1e-9), "{m:?}");
+        // Homogeneous: tau2 = 0, the fixed-effect mean.
+        let m = dersimonian_laird(&[1.0, 1.0], &[0.1, 0.2]).unwrap();
+        assert!(m.tau2 == 0.0 && close(m.estimate, 1.0, 1e-12) && m.i2 == 0.0);
+        let one = dersimonian_laird(&[0.3], &[0.1]).unwrap();
+        assert!(close(one.estimate, 0.3, 1e-12) && close(one.se, 0.1, 1e-12));
+        assert!(dersimonian_laird(&[0.3], &[0.0]).is_none());
+    }
+
+    #[test]
+    fn lag1_consecutive_skips_gaps() {
+        let r = [1.0, -1.0, 1.0, -1.0];
+        assert!(lag1_consecutive(&[0, 1, 2, 3], &r) < -0.7);
+        // No consecutive months: no autocorrelation.
+        assert_eq!(lag1_consecutive(&[0, 2, 4, 6], &r), 0.0);
     }
 }

@@ -1,29 +1,24 @@
 //! Evaluating one claim on its data, and all claims with Holm's correction.
 //!
-//! In: a [`Prediction`] and its [`ClaimData`]. Out: an [`Evaluation`] with the verdict, the numbers behind it and a
-//! `series` for charts (fitted trend, projection fan, premium per year). The methods are described in
-//! the README ("How the verdicts are reached") and in the module doc of [`super`].
+//! In: a [`Prediction`] and its [`ClaimData`] (one monthly series per source). Out: an [`Evaluation`] with the
+//! combined verdict, one [`SourceRow`] per source, heterogeneity across sources, the numbers behind the verdict
+//! and a `series` for charts (fitted trend, projection fan, premium per year). The per-kind models live in
+//! `trend`, `compare`, `projection` and `premium`; the method is described in the module doc of [`super`].
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::stats::{self, SplitMix64};
-use super::{
-    ALPHA, BOOTSTRAP, ClaimData, Kind, MIN_MONTHS, MIN_MONTHS_PROJECTION, MIN_PER_STRATUM_GROUP,
-    MIN_POSTINGS_PER_MONTH, MIN_TREATED, MonthPoint, Prediction, Verdict, month_index, month_name,
-};
+use super::stats::{self, Meta};
+use super::{ALPHA, ClaimData, Kind, MIN_POSTINGS_PER_MONTH, MonthPoint, Prediction, Verdict, month_index, month_name};
 
-const Z95: f64 = 1.959_963_984_540_054;
-/// Default `min_ratio` of as-common-as claims.
-pub const DEFAULT_MIN_RATIO: f64 = 0.8;
-/// Default `tolerance` of not-falling claims (fraction of the mean share per year).
-pub const DEFAULT_TOLERANCE: f64 = 0.05;
+/// Normal 97.5% quantile.
+pub(super) const Z95: f64 = 1.959_963_984_540_054;
 /// Months pooled for `share_start` / `share_end`.
 const EDGE_MONTHS: usize = 3;
 
 /// One point of a chartable series: a fitted trend (share), a projection fan (share with its 95% prediction
-/// interval), a monthly difference (pp) or a premium per year (ratio with its bootstrap interval).
+/// interval), or a premium per year (ratio with its bootstrap interval).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SeriesPoint {
     /// `YYYY-MM`, or `YYYY` for premiums per year.
@@ -35,6 +30,58 @@ pub struct SeriesPoint {
     pub n: u64,
 }
 
+/// The claim evaluated within one source (unadjusted for multiplicity).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRow {
+    pub source: String,
+    pub verdict: Verdict,
+    /// In the evaluation's `unit`.
+    pub estimate: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    /// Postings in the source's counted months (premium: salaried postings in usable strata).
+    pub n_postings: u64,
+    pub n_hits: u64,
+    /// Counted months (at least [`MIN_POSTINGS_PER_MONTH`] postings, inside the window).
+    pub n_months: usize,
+    /// Unadjusted p-value of the source's deciding test.
+    pub p_value: Option<f64>,
+    /// Whether the source has enough data to take part in the combined verdict.
+    pub qualifies: bool,
+    /// The effect in words, as for the claim.
+    pub effect: String,
+    /// Why the source is left out, or what decided it.
+    pub note: String,
+}
+
+/// Heterogeneity of the per-source estimates (DerSimonian-Laird).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Heterogeneity {
+    /// Cochran's Q.
+    pub q: f64,
+    /// Its degrees of freedom, k − 1.
+    pub df: f64,
+    /// χ² p-value of Q.
+    pub p: f64,
+    /// I² = max(0, (Q − df) / Q).
+    pub i2: f64,
+    /// Between-source variance on the model scale.
+    pub tau2: f64,
+}
+
+impl From<&Meta> for Heterogeneity {
+    fn from(m: &Meta) -> Self {
+        Heterogeneity { q: m.q, df: m.df, p: m.p_q, i2: m.i2, tau2: m.tau2 }
+    }
+}
+
+/// The claim's window as written in the claims file (open ends are `null`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimWindow {
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+
 /// The verdict on one claim and the numbers behind it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evaluation {
@@ -42,17 +89,24 @@ pub struct Evaluation {
     pub claim: String,
     pub kind: Kind,
     pub verdict: Verdict,
-    /// First month of data actually used.
+    /// The article's words, when the claims file gives them.
+    pub quote: Option<String>,
+    pub section: Option<String>,
+    /// The claim's `note` (the reading chosen), shown with every verdict.
+    pub note: Option<String>,
+    /// The claim's window.
+    pub window: ClaimWindow,
+    /// First month of data actually used (qualifying sources).
     pub since: Option<String>,
     /// Last month of data actually used.
     pub until: Option<String>,
-    /// Months used (premium: months with a salaried posting).
+    /// Distinct months used (premium: months with a salaried posting).
     pub n_months: usize,
-    /// Postings in those months (premium: salaried postings in usable strata).
+    /// Postings in those months, qualifying sources (premium: salaried postings in usable strata).
     pub n_postings: u64,
     /// Postings that mention the keywords / have the roles (premium: salaried postings that mention them).
     pub n_hits: u64,
-    /// Share over the whole window (pooled), 0..1.
+    /// Share over the window (qualifying sources pooled; descriptive only), 0..1.
     pub share: Option<f64>,
     /// Pooled share of the first 3 months used, 0..1.
     pub share_start: Option<f64>,
@@ -62,27 +116,37 @@ pub struct Evaluation {
     pub than_share: Option<f64>,
     /// The effect in plain words and units, e.g. `+1.8 pp/yr`.
     pub effect: String,
-    /// Unit of `estimate`, `ci_low`, `ci_high`: `pp/yr`, `pp`, `ratio` or `%`.
+    /// Unit of `estimate`, `ci_low`, `ci_high` and the by-source rows: `pp/yr`, `ratio` or `%`.
     pub unit: String,
     pub estimate: Option<f64>,
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
-    /// The claim's threshold in the same unit, when it has one (level, min_share, min_ratio, expected low, -tolerance).
+    /// The boundary the claim is tested against, in `unit` (± min_effect, min_ratio, level %, expected low).
     pub threshold: Option<f64>,
-    /// p-value of the deciding test (None when not tested: too little data).
+    /// Smallest meaningful change used (rising / falling / not-falling), pp/yr.
+    pub min_effect: Option<f64>,
+    /// Ratio the claim must clear (above / as-common-as).
+    pub min_ratio: Option<f64>,
+    /// Share (0..1) the claim must clear (share-at-least, projection).
+    pub level: Option<f64>,
+    /// p-value of the deciding test (two-sided scale; None when not tested).
     pub p_value: Option<f64>,
     /// Holm-adjusted p-value across the claims evaluated together.
     pub p_holm: Option<f64>,
     pub method: String,
-    pub note: String,
-    /// Secondary figures (the two trend p-values, dispersion, odds ratio per year...).
+    /// The evaluation's own remarks (too little data, why a verdict was downgraded...).
+    pub remarks: String,
+    /// One row per source seen in the data.
+    pub by_source: Vec<SourceRow>,
+    /// Across qualifying sources (k ≥ 2), else null.
+    pub heterogeneity: Option<Heterogeneity>,
+    /// k ≥ 2 and (Q's p < 0.10, or two sources with opposite decisive verdicts).
+    pub sources_disagree: bool,
+    /// Secondary figures (odds ratio per year and its interval, dispersion, Mann-Kendall p...).
     pub extra: BTreeMap<String, f64>,
     /// For charts (not serialised).
     #[serde(skip)]
     pub series: Vec<SeriesPoint>,
-    /// The verdict if the deciding test is significant after Holm (not serialised).
-    #[serde(skip)]
-    pub if_significant: Verdict,
 }
 
 impl Evaluation {
@@ -92,6 +156,10 @@ impl Evaluation {
             claim: pred.claim.clone(),
             kind: pred.kind,
             verdict: Verdict::Inconclusive,
+            quote: pred.quote.clone(),
+            section: pred.section.clone(),
+            note: pred.note.clone(),
+            window: ClaimWindow { since: pred.since.clone(), until: pred.until.clone() },
             since: None,
             until: None,
             n_months: 0,
@@ -107,124 +175,237 @@ impl Evaluation {
             ci_low: None,
             ci_high: None,
             threshold: None,
+            min_effect: None,
+            min_ratio: None,
+            level: None,
             p_value: None,
             p_holm: None,
             method: String::new(),
-            note: String::new(),
+            remarks: String::new(),
+            by_source: Vec::new(),
+            heterogeneity: None,
+            sources_disagree: false,
             extra: BTreeMap::new(),
             series: Vec::new(),
-            if_significant: Verdict::Inconclusive,
         }
     }
 
-    fn decide(&mut self, p_adjusted: Option<f64>) {
-        self.p_holm = p_adjusted;
-        self.verdict = match p_adjusted {
-            Some(p) if p < ALPHA => self.if_significant,
-            _ => Verdict::Inconclusive,
-        };
+    /// Appends a sentence to the remarks.
+    pub(super) fn remark(&mut self, s: &str) {
+        if !self.remarks.is_empty() {
+            self.remarks.push_str("; ");
+        }
+        self.remarks.push_str(s);
     }
 }
 
 /// Evaluates one claim on its own (no multiplicity correction: `p_holm` = `p_value`).
 pub fn evaluate(pred: &Prediction, data: &ClaimData) -> Evaluation {
-    let pooled = data.pooled();
-    let data = &pooled;
     let mut ev = Evaluation::new(pred);
     match pred.kind {
-        Kind::Rising | Kind::Falling | Kind::NotFalling => trend(pred, data, &mut ev),
-        Kind::Above => above(pred, data, &mut ev),
-        Kind::AsCommonAs => as_common_as(pred, data, &mut ev),
-        Kind::ShareAtLeast => share_at_least(pred, data, &mut ev),
-        Kind::Projection => projection(pred, data, &mut ev),
-        Kind::Premium => premium(pred, data, &mut ev),
+        Kind::Rising | Kind::Falling | Kind::NotFalling => super::trend::evaluate(pred, data, &mut ev),
+        Kind::Above | Kind::AsCommonAs => super::compare::ratio(pred, data, &mut ev),
+        Kind::ShareAtLeast => super::compare::share(pred, data, &mut ev),
+        Kind::Projection => super::projection::evaluate(pred, data, &mut ev),
+        Kind::Premium => super::premium::evaluate(pred, data, &mut ev),
     }
-    let p = ev.p_value;
-    ev.decide(p);
+    ev.by_source.sort_by(|a, b| b.qualifies.cmp(&a.qualifies).then(b.n_postings.cmp(&a.n_postings)));
+    let q: Vec<&SourceRow> = ev.by_source.iter().filter(|r| r.qualifies).collect();
+    let opposite =
+        q.iter().any(|r| r.verdict == Verdict::Supported) && q.iter().any(|r| r.verdict == Verdict::Contradicted);
+    ev.sources_disagree = q.len() >= 2 && (ev.heterogeneity.is_some_and(|h| h.p < 0.10) || opposite);
+    if ev.sources_disagree {
+        ev.remark("the sources disagree (see by source)");
+    }
+    ev.p_holm = ev.p_value;
     ev
 }
 
-/// Evaluates every claim and applies Holm's correction across those that were tested.
+/// Evaluates every claim and applies Holm's correction across those that were tested: a decisive verdict needs
+/// a Holm-adjusted p below [`ALPHA`].
 pub fn evaluate_all(items: &[(Prediction, ClaimData)]) -> Vec<Evaluation> {
     let mut evs: Vec<Evaluation> = items.iter().map(|(p, d)| evaluate(p, d)).collect();
     let tested: Vec<usize> = (0..evs.len()).filter(|&i| evs[i].p_value.is_some()).collect();
     let ps: Vec<f64> = tested.iter().map(|&i| evs[i].p_value.unwrap_or(1.0)).collect();
     let adj = stats::holm(&ps);
+    let n = tested.len();
     for (&i, &a) in tested.iter().zip(&adj) {
-        evs[i].decide(Some(a));
+        let ev = &mut evs[i];
+        ev.p_holm = Some(a);
+        if ev.verdict != Verdict::Inconclusive && a >= ALPHA {
+            let was = ev.verdict;
+            ev.verdict = Verdict::Inconclusive;
+            ev.remark(&format!("{was} at 95% but not after Holm's correction across {n} claims"));
+        }
     }
     evs
 }
 
-/// Months of the window with enough postings, in time order, with their month index.
-struct Window<'a> {
-    months: Vec<(i32, &'a MonthPoint)>,
-    /// Months in the window dropped for having too few postings.
-    thin: usize,
+/// One source's counted months inside the claim's window, in time order.
+pub(super) struct SourceData<'a> {
+    pub source: &'a str,
+    /// (month index, point), months with at least [`MIN_POSTINGS_PER_MONTH`] postings.
+    pub months: Vec<(i32, &'a MonthPoint)>,
+    /// Months in the window with fewer postings (left out).
+    pub thin: usize,
 }
 
-fn window<'a>(pred: &Prediction, data: &'a ClaimData) -> Window<'a> {
+impl SourceData<'_> {
+    pub fn postings(&self) -> u64 {
+        self.months.iter().map(|(_, m)| m.postings).sum()
+    }
+    pub fn hits(&self) -> u64 {
+        self.months.iter().map(|(_, m)| m.hits).sum()
+    }
+    pub fn indices(&self) -> Vec<i32> {
+        self.months.iter().map(|(i, _)| *i).collect()
+    }
+    /// Years since month index `origin`.
+    pub fn years(&self, origin: i32) -> Vec<f64> {
+        self.months.iter().map(|(i, _)| (i - origin) as f64 / 12.0).collect()
+    }
+    pub fn k(&self) -> Vec<u64> {
+        self.months.iter().map(|(_, m)| m.hits).collect()
+    }
+    pub fn n(&self) -> Vec<u64> {
+        self.months.iter().map(|(_, m)| m.postings).collect()
+    }
+    /// A by-source row with the counts filled in.
+    pub fn row(&self, qualifies: bool) -> SourceRow {
+        let mut r = SourceData::row_of(self.source, self.postings(), self.hits(), self.months.len());
+        r.qualifies = qualifies;
+        r
+    }
+    /// A qualifying source's row with its counts, verdict inconclusive until decided.
+    pub fn row_of(source: &str, n_postings: u64, n_hits: u64, n_months: usize) -> SourceRow {
+        SourceRow {
+            source: source.to_string(),
+            verdict: Verdict::Inconclusive,
+            estimate: None,
+            ci_low: None,
+            ci_high: None,
+            n_postings,
+            n_hits,
+            n_months,
+            p_value: None,
+            qualifies: true,
+            effect: String::new(),
+            note: String::new(),
+        }
+    }
+}
+
+/// The claim's data split by source, each restricted to its counted months in the window.
+pub(super) fn split<'a>(pred: &Prediction, data: &'a ClaimData) -> Vec<SourceData<'a>> {
     let since = pred.since.as_deref().and_then(month_index);
     let until = pred.until.as_deref().and_then(month_index);
-    let mut months = Vec::new();
-    let mut thin = 0;
+    let mut per: BTreeMap<&str, SourceData> = BTreeMap::new();
     for m in &data.months {
         let Some(i) = month_index(&m.month) else { continue };
+        let s = per.entry(m.source.as_str()).or_insert_with(|| SourceData {
+            source: m.source.as_str(),
+            months: Vec::new(),
+            thin: 0,
+        });
         if since.is_some_and(|s| i < s) || until.is_some_and(|u| i > u) {
             continue;
         }
         if m.postings < MIN_POSTINGS_PER_MONTH || m.hits > m.postings {
-            thin += 1;
+            s.thin += 1;
+        } else {
+            s.months.push((i, m));
+        }
+    }
+    per.into_values()
+        .map(|mut s| {
+            s.months.sort_by_key(|(i, _)| *i);
+            s.months.dedup_by_key(|(i, _)| *i);
+            s
+        })
+        .collect()
+}
+
+/// Window text for notes: `2024-01..` / `..2025-06` / `2024-01..2025-06` / `the data`.
+pub(super) fn window_text(pred: &Prediction) -> String {
+    match (&pred.since, &pred.until) {
+        (None, None) => "the data".to_string(),
+        (s, u) => format!("{}..{}", s.as_deref().unwrap_or(""), u.as_deref().unwrap_or("")),
+    }
+}
+
+/// The sources with at least `need` counted months. The others get an inconclusive by-source row with a note;
+/// when none qualifies the claim gets a "too little data" remark.
+pub(super) fn qualifying<'a>(
+    pred: &Prediction,
+    data: &'a ClaimData,
+    need: usize,
+    ev: &mut Evaluation,
+) -> Vec<SourceData<'a>> {
+    let all = split(pred, data);
+    let mut notes = Vec::new();
+    let mut out = Vec::new();
+    for s in all {
+        if s.months.len() >= need {
+            out.push(s);
             continue;
         }
-        months.push((i, m));
-    }
-    months.sort_by_key(|(i, _)| *i);
-    months.dedup_by_key(|(i, _)| *i);
-    Window { months, thin }
-}
-
-/// Fills the descriptive fields; returns false (and explains) when there are too few months.
-fn describe(ev: &mut Evaluation, w: &Window, need: usize) -> bool {
-    let ms = &w.months;
-    ev.n_months = ms.len();
-    ev.n_postings = ms.iter().map(|(_, m)| m.postings).sum();
-    ev.n_hits = ms.iter().map(|(_, m)| m.hits).sum();
-    if let (Some(first), Some(last)) = (ms.first(), ms.last()) {
-        ev.since = Some(month_name(first.0));
-        ev.until = Some(month_name(last.0));
-    }
-    if ev.n_postings > 0 {
-        ev.share = Some(ev.n_hits as f64 / ev.n_postings as f64);
-        let pooled = |s: &[(i32, &MonthPoint)]| {
-            let n: u64 = s.iter().map(|(_, m)| m.postings).sum();
-            let k: u64 = s.iter().map(|(_, m)| m.hits).sum();
-            (n > 0).then(|| k as f64 / n as f64)
-        };
-        let e = EDGE_MONTHS.min(ms.len());
-        ev.share_start = pooled(&ms[..e]);
-        ev.share_end = pooled(&ms[ms.len() - e..]);
-    }
-    if ms.len() < need {
-        ev.note = format!(
-            "too little data: {} month(s) with at least {MIN_POSTINGS_PER_MONTH} postings in the window{} (need {need})",
-            ms.len(),
-            if w.thin > 0 { format!(", {} thinner month(s) left out", w.thin) } else { String::new() }
+        let mut row = s.row(false);
+        row.note = format!(
+            "{} month(s) with ≥{MIN_POSTINGS_PER_MONTH} postings in {}; needs {need}{}",
+            s.months.len(),
+            window_text(pred),
+            if s.thin > 0 { format!(" ({} thinner month(s) left out)", s.thin) } else { String::new() }
         );
-        return false;
+        notes.push(format!("{}: {}", if s.source.is_empty() { "(no source)" } else { s.source }, row.note));
+        ev.by_source.push(row);
     }
-    if w.thin > 0 {
-        ev.note = format!("{} month(s) with fewer than {MIN_POSTINGS_PER_MONTH} postings left out. ", w.thin);
+    if out.is_empty() {
+        let detail = if notes.is_empty() { "no postings".to_string() } else { notes.join("; ") };
+        ev.remark(&format!(
+            "too little data: no source has {need} months with ≥{MIN_POSTINGS_PER_MONTH} postings ({detail})"
+        ));
+    } else if out.len() == 1 && !notes.is_empty() {
+        ev.remark(&format!("only {} has enough data; other sources are shown but not used", out[0].source));
     }
-    true
+    out
 }
 
-fn years(w: &Window) -> Vec<f64> {
-    let i0 = w.months.first().map_or(0, |m| m.0);
-    w.months.iter().map(|(i, _)| (i - i0) as f64 / 12.0).collect()
+/// Fills the descriptive fields from the qualifying sources (pooled per month; descriptive only).
+pub(super) fn describe(ev: &mut Evaluation, qs: &[SourceData]) {
+    let mut per: BTreeMap<i32, (u64, u64, u64)> = BTreeMap::new();
+    for s in qs {
+        for (i, m) in &s.months {
+            let e = per.entry(*i).or_default();
+            e.0 += m.postings;
+            e.1 += m.hits;
+            e.2 += m.than_hits.unwrap_or(0);
+        }
+    }
+    ev.n_months = per.len();
+    ev.n_postings = per.values().map(|v| v.0).sum();
+    ev.n_hits = per.values().map(|v| v.1).sum();
+    ev.since = per.keys().next().map(|&i| month_name(i));
+    ev.until = per.keys().next_back().map(|&i| month_name(i));
+    if ev.n_postings == 0 {
+        return;
+    }
+    ev.share = Some(ev.n_hits as f64 / ev.n_postings as f64);
+    let v: Vec<&(u64, u64, u64)> = per.values().collect();
+    let pooled = |s: &[&(u64, u64, u64)]| {
+        let n: u64 = s.iter().map(|x| x.0).sum();
+        let k: u64 = s.iter().map(|x| x.1).sum();
+        (n > 0).then(|| k as f64 / n as f64)
+    };
+    let e = EDGE_MONTHS.min(v.len());
+    ev.share_start = pooled(&v[..e]);
+    ev.share_end = pooled(&v[v.len() - e..]);
+    if qs.iter().any(|s| s.months.iter().any(|(_, m)| m.than_hits.is_some())) {
+        ev.than_share = Some(per.values().map(|v| v.2).sum::<u64>() as f64 / ev.n_postings as f64);
+    }
 }
 
-fn signed(v: f64, decimals: usize) -> String {
+/// `+1.23` / `-0.40` / `0.00` (never `-0.00`).
+pub(super) fn signed(v: f64, decimals: usize) -> String {
     let s = format!("{v:+.decimals$}");
     if s.trim_start_matches(['+', '-']).chars().all(|c| c == '0' || c == '.') {
         format!("{:.decimals$}", 0.0)
@@ -233,475 +414,68 @@ fn signed(v: f64, decimals: usize) -> String {
     }
 }
 
-fn pct(v: f64) -> String {
-    format!("{:.1}%", v * 100.0)
-}
-
-fn trend(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation) {
-    ev.method = "Mann-Kendall (Hamed-Rao autocorrelation correction) and quasi-binomial logistic regression on \
-                 monthly shares, both must agree (p = max); Theil-Sen slope with its 95% rank interval"
-        .to_string();
-    ev.unit = "pp/yr".to_string();
-    let w = window(pred, data);
-    if !describe(ev, &w, MIN_MONTHS) {
-        return;
-    }
-    let t = years(&w);
-    let k: Vec<u64> = w.months.iter().map(|(_, m)| m.hits).collect();
-    let n: Vec<u64> = w.months.iter().map(|(_, m)| m.postings).collect();
-    let y: Vec<f64> = k.iter().zip(&n).map(|(&k, &n)| k as f64 / n as f64).collect();
-    let mean_share = ev.share.unwrap_or(0.0);
-    // Boundary slope of the test (share per year): 0, or -tolerance for not-falling.
-    let delta =
-        if pred.kind == Kind::NotFalling { pred.tolerance.unwrap_or(DEFAULT_TOLERANCE) * mean_share } else { 0.0 };
-    if pred.kind == Kind::NotFalling {
-        ev.threshold = Some(-delta * 100.0);
-        ev.extra.insert("tolerance_pp_per_year".into(), delta * 100.0);
-    }
-    let Some(mk_raw) = stats::mann_kendall(&y) else { return };
-    let slope = stats::theil_sen(&t, &y).unwrap_or(0.0);
-    let ci = stats::sen_interval(&t, &y, mk_raw.var_corrected(), Z95);
-    ev.estimate = Some(slope * 100.0);
-    if let Some((lo, hi)) = ci {
-        ev.ci_low = Some(lo * 100.0);
-        ev.ci_high = Some(hi * 100.0);
-    }
-    ev.effect = format!("{} pp/yr", signed(slope * 100.0, 2));
-    let adjusted: Vec<f64> = y.iter().zip(&t).map(|(v, t)| v + delta * t).collect();
-    let mk = if delta > 0.0 { stats::mann_kendall(&adjusted).unwrap_or(mk_raw) } else { mk_raw };
-    ev.extra.insert("p_mann_kendall".into(), mk.p_value);
-    ev.extra.insert("mann_kendall_s".into(), mk.s);
-    ev.extra.insert("hamed_rao_correction".into(), mk.correction);
-    let Some(fit) = stats::logistic_trend(&t, &k, &n) else {
-        ev.note.push_str(if ev.n_hits == 0 {
-            "no posting in the window mentions it: no trend can be estimated"
-        } else {
-            "the logistic trend could not be fitted"
-        });
-        return;
-    };
-    let beta0 = if delta > 0.0 { -delta / (mean_share * (1.0 - mean_share)).max(1e-9) } else { 0.0 };
-    let p_logit = fit.p_slope(beta0);
-    ev.extra.insert("p_logistic".into(), p_logit);
-    ev.extra.insert("logit_slope_per_year".into(), fit.slope);
-    ev.extra.insert("odds_ratio_per_year".into(), fit.slope.exp());
-    ev.extra.insert("dispersion".into(), fit.dispersion);
-    ev.series = w
-        .months
-        .iter()
-        .zip(&t)
-        .map(|((i, m), &ti)| {
-            let (s, lo, hi) = fit.fitted(ti);
-            SeriesPoint { period: month_name(*i), value: s, lo, hi, n: m.postings }
-        })
-        .collect();
-    ev.p_value = Some(mk.p_value.max(p_logit));
-    let up_mk = mk.s > 0.0;
-    let down_mk = mk.s < 0.0;
-    let up_logit = fit.slope > beta0;
-    let agree_up = up_mk && up_logit;
-    let agree_down = down_mk && !up_logit;
-    ev.if_significant = match (pred.kind, agree_up, agree_down) {
-        (Kind::Rising | Kind::NotFalling, true, _) => Verdict::Supported,
-        (Kind::Rising | Kind::NotFalling, _, true) => Verdict::Contradicted,
-        (Kind::Falling, true, _) => Verdict::Contradicted,
-        (Kind::Falling, _, true) => Verdict::Supported,
-        _ => Verdict::Inconclusive,
-    };
-    if !agree_up && !agree_down {
-        ev.note.push_str("the two trend tests point in different directions");
-    } else if pred.kind == Kind::NotFalling {
-        ev.note.push_str(&format!(
-            "tested against a tolerated decline of {:.2} pp/yr ({:.0}% of the mean share per year)",
-            delta * 100.0,
-            pred.tolerance.unwrap_or(DEFAULT_TOLERANCE) * 100.0
-        ));
-    }
-}
-
-fn comparative_window<'a>(pred: &Prediction, data: &'a ClaimData, ev: &mut Evaluation) -> Option<Window<'a>> {
-    let w = window(pred, data);
-    if !describe(ev, &w, MIN_MONTHS) {
-        return None;
-    }
-    if w.months.iter().any(|(_, m)| m.than_hits.is_none_or(|t| t > m.postings)) {
-        ev.note.push_str("no valid counts for `than` in some months");
-        return None;
-    }
-    let n: u64 = w.months.iter().map(|(_, m)| m.postings).sum();
-    let th: u64 = w.months.iter().map(|(_, m)| m.than_hits.unwrap_or(0)).sum();
-    ev.than_share = (n > 0).then(|| th as f64 / n as f64);
-    ev.extra.insert("than_hits".into(), th as f64);
-    Some(w)
-}
-
-fn shares(w: &Window) -> (Vec<f64>, Vec<f64>) {
-    w.months
-        .iter()
-        .map(|(_, m)| {
-            let n = m.postings as f64;
-            (m.hits as f64 / n, m.than_hits.unwrap_or(0) as f64 / n)
-        })
-        .unzip()
-}
-
-fn above(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation) {
-    ev.method = "mean of monthly share differences with a t interval, standard error inflated for lag-1 \
-                 autocorrelation"
-        .to_string();
-    ev.unit = "pp".to_string();
-    let Some(w) = comparative_window(pred, data, ev) else { return };
-    let (a, b) = shares(&w);
-    let d: Vec<f64> = a.iter().zip(&b).map(|(a, b)| a - b).collect();
-    let Some((mean, se, df)) = stats::mean_interval(&d) else { return };
-    let q = stats::t_quantile(0.975, df);
-    ev.estimate = Some(mean * 100.0);
-    ev.ci_low = Some((mean - q * se) * 100.0);
-    ev.ci_high = Some((mean + q * se) * 100.0);
-    ev.threshold = Some(0.0);
-    let p = if se > 0.0 {
-        stats::p_t(mean / se, df)
-    } else if mean != 0.0 {
-        0.0
+/// A share as a percentage with enough digits for rare keywords (`12.3%`, `0.13%`, `0.004%`).
+pub(super) fn pct(v: f64) -> String {
+    let p = v * 100.0;
+    if p == 0.0 || p >= 1.0 {
+        format!("{p:.1}%")
+    } else if p >= 0.01 {
+        format!("{p:.2}%")
     } else {
-        1.0
-    };
-    ev.p_value = Some(p);
-    if let (Some(sa), Some(sb)) = (ev.share, ev.than_share) {
-        if sb > 0.0 {
-            ev.extra.insert("ratio".into(), sa / sb);
+        format!("{p:.3}%")
+    }
+}
+
+/// `7,584`.
+pub(super) fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
         }
-        ev.effect = format!("{} pp ({} vs {})", signed(mean * 100.0, 1), pct(sa), pct(sb));
+        out.push(c);
     }
-    ev.if_significant = if mean > 0.0 {
-        Verdict::Supported
-    } else if mean < 0.0 {
-        Verdict::Contradicted
-    } else {
-        Verdict::Inconclusive
-    };
-    ev.series = w
-        .months
-        .iter()
-        .zip(&d)
-        .map(|((i, m), &v)| SeriesPoint {
-            period: month_name(*i),
-            value: v * 100.0,
-            lo: v * 100.0,
-            hi: v * 100.0,
-            n: m.postings,
-        })
-        .collect();
+    out
 }
 
-fn as_common_as(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation) {
-    let r0 = pred.min_ratio.unwrap_or(DEFAULT_MIN_RATIO);
-    ev.method = format!(
-        "ratio of mean monthly shares with a Fieller 95% interval; t test of ratio = {r0} on the monthly \
-         differences share − {r0} × than-share (lag-1 autocorrelation inflation)"
-    );
-    ev.unit = "ratio".to_string();
-    ev.threshold = Some(r0);
-    let Some(w) = comparative_window(pred, data, ev) else { return };
-    let (a, b) = shares(&w);
-    let m = a.len() as f64;
-    let ma = a.iter().sum::<f64>() / m;
-    let mb = b.iter().sum::<f64>() / m;
-    let d: Vec<f64> = a.iter().zip(&b).map(|(a, b)| a - r0 * b).collect();
-    let Some((mean, se, df)) = stats::mean_interval(&d) else { return };
-    let infl = stats::ar1_inflation(stats::lag1_autocorr(&d));
-    let cov = |x: &[f64], mx: f64, y: &[f64], my: f64| {
-        x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum::<f64>() / (m - 1.0) / m * infl
-    };
-    let (vaa, vbb, vab) = (cov(&a, ma, &a, ma), cov(&b, mb, &b, mb), cov(&a, ma, &b, mb));
-    let q = stats::t_quantile(0.975, df);
-    if mb > 0.0 {
-        ev.estimate = Some(ma / mb);
-        ev.effect = format!("×{:.2} ({} vs {})", ma / mb, pct(ma), pct(mb));
-    } else {
-        ev.note.push_str("`than` is never mentioned in the window");
-        return;
-    }
-    match stats::fieller(ma, mb, vaa, vbb, vab, q) {
-        Some((lo, hi)) => {
-            ev.ci_low = Some(lo.max(0.0));
-            ev.ci_high = Some(hi);
-        }
-        None => ev.note.push_str("the ratio's interval is unbounded (`than` share not distinguishable from 0)"),
-    }
-    let p = if se > 0.0 {
-        stats::p_t(mean / se, df)
-    } else if mean != 0.0 {
-        0.0
-    } else {
-        1.0
-    };
-    ev.p_value = Some(p);
-    ev.if_significant = if mean > 0.0 {
-        Verdict::Supported
-    } else if mean < 0.0 {
-        Verdict::Contradicted
-    } else {
-        Verdict::Inconclusive
-    };
+/// One-sided 95% upper bound on a share with no hit in `n` postings: 1 − 0.05^(1/n).
+pub(super) fn zero_upper(n: u64) -> f64 {
+    if n == 0 { 1.0 } else { 1.0 - 0.05f64.powf(1.0 / n as f64) }
 }
 
-fn share_at_least(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation) {
-    let p0 = pred.min_share.unwrap_or(0.5);
-    ev.method = "pooled share with a Wilson 95% interval on n / dispersion (month heterogeneity); score test of \
-                 share = min_share"
-        .to_string();
-    ev.unit = "%".to_string();
-    ev.threshold = Some(p0 * 100.0);
-    let w = window(pred, data);
-    if !describe(ev, &w, MIN_MONTHS) {
-        return;
-    }
-    let n = ev.n_postings as f64;
-    let p = ev.share.unwrap_or(0.0);
-    let chi2: f64 = w
-        .months
-        .iter()
-        .map(|(_, m)| {
-            let e = m.postings as f64 * p;
-            let v = e * (1.0 - p);
-            if v > 0.0 { (m.hits as f64 - e).powi(2) / v } else { 0.0 }
-        })
-        .sum();
-    let phi = (chi2 / (w.months.len() as f64 - 1.0)).max(1.0);
-    let n_eff = n / phi;
-    let (lo, hi) = stats::wilson_eff(p, n_eff, Z95);
-    ev.estimate = Some(p * 100.0);
-    ev.ci_low = Some(lo * 100.0);
-    ev.ci_high = Some(hi * 100.0);
-    ev.extra.insert("dispersion".into(), phi);
-    let z = (p - p0) / (p0 * (1.0 - p0) / n_eff).sqrt();
-    ev.p_value = Some(stats::p_normal(z));
-    ev.effect = format!("{} of postings (claim: at least {})", pct(p), pct(p0));
-    ev.if_significant = if p > p0 {
-        Verdict::Supported
-    } else if p < p0 {
-        Verdict::Contradicted
-    } else {
-        Verdict::Inconclusive
-    };
+/// The effect text of a share with no hit: `no mention in 7,584 postings (share < 0.04%, 95% upper bound)`.
+pub(super) fn zero_text(n: u64) -> String {
+    format!("no mention in {} postings (share < {}, 95% upper bound)", thousands(n), pct(zero_upper(n)))
 }
 
-fn projection(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation) {
-    let level = pred.level.unwrap_or(0.5).clamp(1e-9, 1.0 - 1e-9);
-    let by = pred.by.clone().unwrap_or_default();
-    ev.method = "quasi-binomial logistic regression of hits/postings on time, projected on the logit scale with a \
-                 95% prediction interval for the month's share (fit variance inflated for residual lag-1 \
-                 autocorrelation + a new month's binomial x dispersion variance, t with m-2 df)"
-        .to_string();
-    ev.unit = "%".to_string();
-    ev.threshold = Some(level * 100.0);
-    let w = window(pred, data);
-    if !describe(ev, &w, MIN_MONTHS_PROJECTION) {
-        return;
+/// Random-effects combination of per-source estimates; records the heterogeneity when k ≥ 2.
+pub(super) fn combine(ev: &mut Evaluation, y: &[f64], se: &[f64]) -> Option<Meta> {
+    let m = stats::dersimonian_laird(y, se)?;
+    if y.len() >= 2 {
+        ev.heterogeneity = Some(Heterogeneity::from(&m));
     }
-    let Some(by_i) = month_index(&by) else { return };
-    let i0 = w.months[0].0;
-    let t = years(&w);
-    let k: Vec<u64> = w.months.iter().map(|(_, m)| m.hits).collect();
-    let n: Vec<u64> = w.months.iter().map(|(_, m)| m.postings).collect();
-    let Some(fit) = stats::logistic_trend(&t, &k, &n) else {
-        ev.note.push_str(if ev.n_hits == 0 {
-            "no posting in the window mentions it: nothing to project"
-        } else {
-            "the logistic trend could not be fitted"
-        });
-        return;
-    };
-    let r1 = stats::lag1_autocorr(&fit.pearson_residuals(&t, &k, &n));
-    let infl = stats::ar1_inflation(r1);
-    let n_bar = n.iter().sum::<u64>() as f64 / n.len() as f64;
-    let df = fit.df as f64;
-    let q = stats::t_quantile(0.975, df);
-    // Log-odds of a new month's share at t (years from the first month) and its standard error.
-    let predict = |ti: f64| {
-        let (eta, var_fit) = fit.eta(ti);
-        let mu = stats::expit(eta).clamp(1e-9, 1.0 - 1e-9);
-        let var_new = fit.dispersion / (n_bar * mu * (1.0 - mu));
-        (eta, (infl * var_fit + var_new).sqrt())
-    };
-    let t0 = (by_i - i0) as f64 / 12.0;
-    let (yhat, se) = predict(t0);
-    let (lo, hi) = (stats::expit(yhat - q * se), stats::expit(yhat + q * se));
-    let est = stats::expit(yhat);
-    ev.estimate = Some(est * 100.0);
-    ev.ci_low = Some(lo * 100.0);
-    ev.ci_high = Some(hi * 100.0);
-    ev.extra.insert("logit_slope_per_year".into(), fit.slope);
-    ev.extra.insert("odds_ratio_per_year".into(), fit.slope.exp());
-    ev.extra.insert("dispersion".into(), fit.dispersion);
-    ev.extra.insert("residual_lag1_autocorrelation".into(), r1);
-    ev.effect = format!("{} by {by} (95% PI {}–{}; level {})", pct(est), pct(lo), pct(hi), pct(level));
-    let p = if se > 0.0 { stats::p_t((yhat - stats::logit(level)) / se, df) } else { 1.0 };
-    ev.p_value = Some(p);
-    ev.if_significant = if yhat > stats::logit(level) { Verdict::Supported } else { Verdict::Contradicted };
-    let last = w.months.last().map_or(i0, |m| m.0);
-    ev.series = (i0..=by_i.max(last))
-        .map(|i| {
-            let (yh, s) = predict((i - i0) as f64 / 12.0);
-            let n = w.months.iter().find(|(j, _)| *j == i).map_or(0, |(_, m)| m.postings);
-            SeriesPoint {
-                period: month_name(i),
-                value: stats::expit(yh),
-                lo: stats::expit(yh - q * s),
-                hi: stats::expit(yh + q * s),
-                n,
-            }
-        })
-        .collect();
+    Some(m)
 }
 
-/// Salaries of one (currency, seniority) stratum: mentioning the keywords, and not.
-type Strata = BTreeMap<(String, String), (Vec<f64>, Vec<f64>)>;
-
-fn strata<'a>(obs: impl Iterator<Item = &'a super::SalaryObs>) -> Strata {
-    let mut s: Strata = BTreeMap::new();
-    for o in obs {
-        if !(o.annual.is_finite() && o.annual > 0.0) {
-            continue;
-        }
-        let e = s.entry((o.currency.to_ascii_uppercase(), o.seniority.to_ascii_lowercase())).or_default();
-        if o.treated { e.0.push(o.annual) } else { e.1.push(o.annual) }
-    }
-    s.retain(|_, (t, c)| t.len() >= MIN_PER_STRATUM_GROUP && c.len() >= MIN_PER_STRATUM_GROUP);
-    s
+/// Two-sided p-value of a normal statistic on the combined estimate.
+pub(super) fn p_meta(m: &Meta, at: f64) -> f64 {
+    stats::p_normal((m.estimate - at) / m.se)
 }
 
-/// Weighted mean over strata of ln(median treated / median control); weights n1*n0/(n1+n0).
-fn log_premium(groups: &[(Vec<f64>, Vec<f64>)], buf_t: &mut [Vec<f64>], buf_c: &mut [Vec<f64>]) -> f64 {
-    let (mut num, mut den) = (0.0, 0.0);
-    for (i, (t, c)) in groups.iter().enumerate() {
-        let mt = stats::median_mut(&mut buf_t[i]).unwrap_or(f64::NAN);
-        let mc = stats::median_mut(&mut buf_c[i]).unwrap_or(f64::NAN);
-        let w = (t.len() * c.len()) as f64 / (t.len() + c.len()) as f64;
-        num += w * (mt / mc).ln();
-        den += w;
-    }
-    num / den
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Point estimate and sorted bootstrap log-ratios.
-fn premium_boot(groups: &[(Vec<f64>, Vec<f64>)], reps: usize, seed: u64) -> (f64, Vec<f64>) {
-    let mut bt: Vec<Vec<f64>> = groups.iter().map(|(t, _)| t.clone()).collect();
-    let mut bc: Vec<Vec<f64>> = groups.iter().map(|(_, c)| c.clone()).collect();
-    let est = log_premium(groups, &mut bt, &mut bc);
-    let mut rng = SplitMix64::new(seed);
-    let mut boots = Vec::with_capacity(reps);
-    for _ in 0..reps {
-        for (i, (t, c)) in groups.iter().enumerate() {
-            for v in bt[i].iter_mut() {
-                *v = t[rng.below(t.len())];
-            }
-            for v in bc[i].iter_mut() {
-                *v = c[rng.below(c.len())];
-            }
-        }
-        let b = log_premium(groups, &mut bt, &mut bc);
-        if b.is_finite() {
-            boots.push(b);
-        }
-    }
-    boots.sort_by(f64::total_cmp);
-    (est, boots)
-}
-
-/// Two-sided bootstrap p-value of H0: log-ratio = `l0`.
-fn boot_p(boots: &[f64], l0: f64) -> f64 {
-    let b = boots.len() as f64;
-    let le = boots.iter().filter(|&&v| v <= l0).count() as f64;
-    let ge = boots.iter().filter(|&&v| v >= l0).count() as f64;
-    (2.0 * (le.min(ge) + 1.0) / (b + 1.0)).min(1.0)
-}
-
-fn premium(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation) {
-    let [exp_lo, exp_hi] = pred.expected.unwrap_or([1.0, 1.0]);
-    ev.method = format!(
-        "ratio of median annual salaries (mentioning vs not) within currency × seniority strata, weighted geometric \
-         mean over strata; seeded stratified bootstrap ({BOOTSTRAP} resamples) percentile 95% interval"
-    );
-    ev.unit = "ratio".to_string();
-    ev.threshold = Some(exp_lo);
-    let since = pred.since.as_deref().and_then(month_index);
-    let until = pred.until.as_deref().and_then(month_index);
-    let in_window: Vec<(i32, &super::SalaryObs)> = data
-        .salaries
-        .iter()
-        .filter_map(|o| month_index(&o.month).map(|i| (i, o)))
-        .filter(|(i, _)| since.is_none_or(|s| *i >= s) && until.is_none_or(|u| *i <= u))
-        .collect();
-    let s = strata(in_window.iter().map(|(_, o)| *o));
-    let groups: Vec<(Vec<f64>, Vec<f64>)> = s.values().cloned().collect();
-    let n_t: usize = groups.iter().map(|g| g.0.len()).sum();
-    let n_c: usize = groups.iter().map(|g| g.1.len()).sum();
-    let used: std::collections::BTreeSet<(String, String)> = s.keys().cloned().collect();
-    let months: std::collections::BTreeSet<i32> = in_window
-        .iter()
-        .filter(|(_, o)| used.contains(&(o.currency.to_ascii_uppercase(), o.seniority.to_ascii_lowercase())))
-        .map(|(i, _)| *i)
-        .collect();
-    ev.n_months = months.len();
-    ev.n_postings = (n_t + n_c) as u64;
-    ev.n_hits = n_t as u64;
-    ev.since = months.first().map(|&i| month_name(i));
-    ev.until = months.last().map(|&i| month_name(i));
-    ev.extra.insert("strata".into(), groups.len() as f64);
-    ev.extra.insert("salaried_postings_in_window".into(), in_window.len() as f64);
-    if n_t < MIN_TREATED || n_c < MIN_TREATED {
-        ev.note = format!(
-            "too little data: {n_t} salaried postings mentioning the keywords and {n_c} not, in strata with at least \
-             {MIN_PER_STRATUM_GROUP} of each (need {MIN_TREATED} of each)"
-        );
-        return;
-    }
-    let (est, boots) = premium_boot(&groups, BOOTSTRAP, stats::seed_from(&pred.id));
-    let lo = stats::percentile_sorted(&boots, 0.025).unwrap_or(f64::NAN).exp();
-    let hi = stats::percentile_sorted(&boots, 0.975).unwrap_or(f64::NAN).exp();
-    let ratio = est.exp();
-    ev.estimate = Some(ratio);
-    ev.ci_low = Some(lo);
-    ev.ci_high = Some(hi);
-    ev.effect = format!("×{ratio:.3} ({}%; claim ×{exp_lo:.2}–{exp_hi:.2})", signed((ratio - 1.0) * 100.0, 1));
-    let p_one = boot_p(&boots, 0.0);
-    let p_low = boot_p(&boots, exp_lo.ln());
-    ev.extra.insert("p_premium_vs_1".into(), p_one);
-    ev.extra.insert("p_premium_vs_expected_low".into(), p_low);
-    if ratio <= 1.0 || hi < exp_lo {
-        ev.p_value = Some(p_low);
-        ev.if_significant = Verdict::Contradicted;
-        ev.note = format!("premium below the claimed {:.0}% (tested against ×{exp_lo:.2})", (exp_lo - 1.0) * 100.0);
-    } else {
-        ev.p_value = Some(p_one);
-        ev.if_significant = Verdict::Supported;
-        ev.note = if lo > exp_hi {
-            format!("premium larger than the claimed range ×{exp_lo:.2}–{exp_hi:.2}")
-        } else {
-            "tested against no premium (×1); the interval reaches the claimed range".to_string()
-        };
-    }
-    // Per calendar year, for the premium chart.
-    let mut years: BTreeMap<i32, Vec<&super::SalaryObs>> = BTreeMap::new();
-    for (i, o) in &in_window {
-        years.entry(i.div_euclid(12)).or_default().push(o);
-    }
-    for (year, obs) in years {
-        let g: Vec<(Vec<f64>, Vec<f64>)> = strata(obs.into_iter()).into_values().collect();
-        let nt: usize = g.iter().map(|x| x.0.len()).sum();
-        let nc: usize = g.iter().map(|x| x.1.len()).sum();
-        if nt < MIN_TREATED || nc < MIN_TREATED {
-            continue;
-        }
-        let (e, b) = premium_boot(&g, 999, stats::seed_from(&format!("{}/{year}", pred.id)));
-        ev.series.push(SeriesPoint {
-            period: year.to_string(),
-            value: e.exp(),
-            lo: stats::percentile_sorted(&b, 0.025).unwrap_or(f64::NAN).exp(),
-            hi: stats::percentile_sorted(&b, 0.975).unwrap_or(f64::NAN).exp(),
-            n: (nt + nc) as u64,
-        });
+    #[test]
+    fn text_helpers() {
+        assert_eq!(thousands(7584), "7,584");
+        assert_eq!(thousands(54_299_000), "54,299,000");
+        assert_eq!(thousands(12), "12");
+        assert_eq!(pct(0.0013), "0.13%");
+        assert_eq!(pct(0.123), "12.3%");
+        assert_eq!(signed(-0.0001, 2), "0.00");
+        assert!((zero_upper(7584) - 0.000_394_9).abs() < 1e-6);
+        assert_eq!(zero_text(7584), "no mention in 7,584 postings (share < 0.04%, 95% upper bound)");
     }
 }

@@ -81,13 +81,13 @@ fn too_little_data_is_inconclusive() {
     let data = series(5, 800, 3, |i| 0.10 + 0.05 * i as f64, None);
     let ev = evaluate(&rising(), &data);
     assert_eq!(ev.verdict, Verdict::Inconclusive);
-    assert!(ev.note.contains("too little data"), "{}", ev.note);
+    assert!(ev.remarks.contains("too little data"), "{}", ev.remarks);
     assert_eq!(ev.p_value, None);
     // Twelve months but too few postings in each.
     let data = series(12, 20, 3, |i| 0.10 + 0.05 * i as f64, None);
     let ev = evaluate(&rising(), &data);
     assert_eq!(ev.verdict, Verdict::Inconclusive);
-    assert!(ev.note.contains("12 thinner month(s)"), "{}", ev.note);
+    assert!(ev.remarks.contains("12 thinner month(s)"), "{}", ev.remarks);
     // Plenty of data, but outside the window.
     let mut p = rising();
     p.since = Some("2030-01".into());
@@ -112,11 +112,25 @@ fn window_limits_the_months_used() {
 }
 
 #[test]
-fn no_mentions_at_all_is_inconclusive() {
+fn zero_hits_give_an_upper_bound_not_a_degenerate_interval() {
+    // 19,200 postings and no mention: share < 0.016%; a rise of 0.25 pp/yr over 1.9 years would need an average
+    // share of at least 0.24%: ruled out.
     let data = series(24, 800, 5, |_| 0.0, None);
     let ev = evaluate(&rising(), &data);
-    assert_eq!(ev.verdict, Verdict::Inconclusive);
-    assert!(ev.note.contains("no posting"), "{}", ev.note);
+    assert_eq!(ev.verdict, Verdict::Contradicted, "{ev:#?}");
+    assert_eq!((ev.estimate, ev.ci_low, ev.ci_high), (None, None, None));
+    assert_eq!(ev.effect, "no mention in 19,200 postings (share < 0.02%, 95% upper bound)");
+    assert!(ev.remarks.contains("not estimable"), "{}", ev.remarks);
+    assert!((ev.extra["share_upper_bound"] - (1.0 - 0.05f64.powf(1.0 / 19_200.0))).abs() < 1e-12);
+    assert!(ev.p_value.unwrap() < 1e-10);
+    assert_eq!(ev.min_effect, Some(predictions::DEFAULT_MIN_EFFECT));
+    // 180 postings: nothing can be ruled out.
+    let ev = evaluate(&rising(), &series(6, 30, 5, |_| 0.0, None));
+    assert_eq!(ev.verdict, Verdict::Inconclusive, "{ev:#?}");
+    assert!(ev.effect.starts_with("no mention in 180 postings (share < 1.7%"), "{}", ev.effect);
+    // The rendered table never shows a collapsed interval.
+    let table = predictions::render::table(&[ev]);
+    assert!(!table.contains("0.00, 0.00"), "{table}");
 }
 
 fn above() -> Prediction {
@@ -131,15 +145,17 @@ fn a_above_b_gap_is_found() {
     let ev = evaluate(&above(), &data);
     assert_eq!(ev.verdict, Verdict::Supported, "{ev:#?}");
     let est = ev.estimate.unwrap();
-    assert!((est - 10.0).abs() < 2.0, "{est}");
-    assert!(ev.ci_low.unwrap() > 0.0);
+    assert!((est - 25.0 / 15.0).abs() < 0.15, "{est}");
+    assert!(ev.ci_low.unwrap() > 1.0 && ev.ci_high.unwrap() > est);
     assert!((ev.than_share.unwrap() - 0.15).abs() < 0.02);
-    assert!((ev.extra["ratio"] - 25.0 / 15.0).abs() < 0.2);
+    assert!((ev.extra["diff_pp"] - 10.0).abs() < 2.0);
+    assert_eq!(ev.min_ratio, Some(1.0));
+    assert!(ev.effect.starts_with('×') && ev.effect.contains(" vs "), "{}", ev.effect);
     // Reversed: contradicted.
     let data = series(12, 600, 7, |_| 0.10, Some(&|_| 0.15));
     let ev = evaluate(&above(), &data);
     assert_eq!(ev.verdict, Verdict::Contradicted);
-    assert!(ev.ci_high.unwrap() < 0.0);
+    assert!(ev.ci_high.unwrap() < 1.0);
     // Equal: inconclusive.
     let data = series(12, 600, 8, |_| 0.15, Some(&|_| 0.15));
     assert_eq!(evaluate(&above(), &data).verdict, Verdict::Inconclusive);
@@ -150,7 +166,7 @@ fn above_without_than_counts_is_inconclusive() {
     let data = series(12, 600, 6, |_| 0.25, None);
     let ev = evaluate(&above(), &data);
     assert_eq!(ev.verdict, Verdict::Inconclusive);
-    assert!(ev.note.contains("than"), "{}", ev.note);
+    assert!(ev.remarks.contains("than"), "{}", ev.remarks);
 }
 
 #[test]
@@ -183,8 +199,9 @@ fn not_falling_has_a_tolerance() {
     // Rising: supported.
     let ev = evaluate(&p, &series(36, 2000, 14, |i| 0.20 + 0.002 * i as f64, None));
     assert_eq!(ev.verdict, Verdict::Supported);
-    // Falling at about the tolerance, little data: inconclusive.
-    p.tolerance = Some(0.05);
+    assert_eq!(ev.min_effect.map(|m| m > 0.0), Some(true));
+    // Falling at about min_effect (1 pp/yr), little data: inconclusive.
+    p.min_effect = Some(1.0);
     let ev = evaluate(&p, &series(8, 300, 15, |i| 0.20 - 0.2 * 0.05 / 12.0 * i as f64, None));
     assert_eq!(ev.verdict, Verdict::Inconclusive);
 }
@@ -192,7 +209,7 @@ fn not_falling_has_a_tolerance() {
 #[test]
 fn share_at_least() {
     let mut p = Prediction::new("x-share", Kind::ShareAtLeast, &["kubernetes"]);
-    p.min_share = Some(0.10);
+    p.level = Some(0.10);
     let ev = evaluate(&p, &series(12, 500, 16, |_| 0.15, None));
     assert_eq!(ev.verdict, Verdict::Supported, "{ev:#?}");
     assert!(ev.ci_low.unwrap() > 10.0 && (ev.estimate.unwrap() - 15.0).abs() < 1.0);
@@ -240,7 +257,7 @@ fn projection_supported_contradicted_inconclusive() {
     // Projections need 12 months.
     let ev = evaluate(&projection(0.5), &series(10, 1000, 20, rise, None));
     assert_eq!(ev.verdict, Verdict::Inconclusive);
-    assert!(ev.note.contains("need 12"), "{}", ev.note);
+    assert!(ev.remarks.contains("needs 12"), "{}", ev.remarks);
 }
 
 /// Salaries: `per` per (currency, seniority, treated) cell; treated pay `ratio` times the base, log-noise ±20%
@@ -299,11 +316,11 @@ fn premium_cases() {
     // A premium much larger than claimed: still supported, with a note.
     let ev = evaluate(&premium(), &salaries(200, 1.5, 32));
     assert_eq!(ev.verdict, Verdict::Supported);
-    assert!(ev.note.contains("larger than the claimed"), "{}", ev.note);
+    assert!(ev.remarks.contains("larger than the claimed"), "{}", ev.remarks);
     // Few salaries: inconclusive.
     let ev = evaluate(&premium(), &salaries(4, 1.15, 33));
     assert_eq!(ev.verdict, Verdict::Inconclusive);
-    assert!(ev.note.contains("too little data"), "{}", ev.note);
+    assert!(ev.remarks.contains("too little data"), "{}", ev.remarks);
     // Small, very noisy sample around 1.05: inconclusive.
     let ev = evaluate(&premium(), &salaries_spread(6, 1.05, 34, 1.5));
     assert_eq!(ev.verdict, Verdict::Inconclusive, "{ev:#?}");
@@ -376,9 +393,21 @@ fn serialises_verdicts_and_kinds_in_lowercase() {
     for key in ["id", "claim", "since", "until", "n_months", "n_postings", "share_start", "share_end", "effect"] {
         assert!(j.get(key).is_some(), "missing {key}");
     }
-    for key in ["estimate", "ci_low", "ci_high", "p_value", "p_holm", "method", "note"] {
+    for key in ["estimate", "ci_low", "ci_high", "p_value", "p_holm", "method", "note", "remarks", "unit", "extra"] {
         assert!(j.get(key).is_some(), "missing {key}");
     }
+    for key in ["by_source", "heterogeneity", "sources_disagree", "min_effect", "min_ratio", "level", "window"] {
+        assert!(j.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(j["window"], serde_json::json!({"since": null, "until": null}));
+    let row = &j["by_source"][0];
+    for key in
+        ["source", "verdict", "estimate", "ci_low", "ci_high", "n_postings", "n_hits", "n_months", "p_value", "note"]
+    {
+        assert!(row.get(key).is_some(), "by_source: missing {key}");
+    }
+    assert_eq!(row["source"], "hn");
+    assert_eq!(j["min_effect"], 0.25);
     assert!(j.get("series").is_none());
     let mut p = Prediction::new("x", Kind::AsCommonAs, &["mcp"]);
     p.than = vec!["redis".into()];
@@ -405,12 +434,22 @@ fn builtin_file_loads_and_validates() {
     assert_eq!(roles("platform-role-rising"), vec!["platform"]);
     let premium = preds.iter().find(|p| p.kind == Kind::Premium).unwrap();
     assert_eq!(premium.expected, Some([1.10, 1.20]));
+    // The bundled file quotes the article: every claim has a quote and one of the article's sections.
+    for p in &preds {
+        assert!(p.quote.as_deref().is_some_and(|q| !q.trim().is_empty()), "claim `{}` has no quote", p.id);
+        assert!(
+            p.section.as_deref().is_some_and(|s| SECTIONS.contains(&s)),
+            "claim `{}`: section {:?} is not one of the article's",
+            p.id,
+            p.section
+        );
+    }
 }
 
 #[test]
 fn builtin_file_is_in_canonical_order() {
     let preds = predictions::builtin().unwrap();
-    let key = |p: &Prediction| (SECTIONS.iter().position(|s| *s == p.section).unwrap(), p.id.clone());
+    let key = |p: &Prediction| (SECTIONS.iter().position(|s| Some(*s) == p.section.as_deref()).unwrap(), p.id.clone());
     for w in preds.windows(2) {
         assert!(
             key(&w[0]) < key(&w[1]),
@@ -431,8 +470,11 @@ fn builtin_quotes_are_verbatim() {
     let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let article = norm(&article);
     for p in predictions::builtin().unwrap() {
-        assert!(article.contains(&norm(&p.quote)), "claim `{}`: quote not in the article: {:?}", p.id, p.quote);
-        assert!(article.contains(&p.section), "claim `{}`: section {:?} not in the article", p.id, p.section);
+        let (Some(quote), Some(section)) = (&p.quote, &p.section) else {
+            panic!("claim `{}`: the bundled file quotes the article and names the section", p.id)
+        };
+        assert!(article.contains(&norm(quote)), "claim `{}`: quote not in the article: {quote:?}", p.id);
+        assert!(article.contains(section.as_str()), "claim `{}`: section {section:?} not in the article", p.id);
     }
 }
 
@@ -485,6 +527,74 @@ fn invalid_files_name_the_claim_and_the_field() {
     assert!(parse_err(&bad).contains("field `expected`"));
     // Empty file.
     assert!(parse_err("").contains("no [[prediction]]"));
+    // Fields of other kinds.
+    let e = parse_err(&format!("{GOOD}min_ratio = 0.5\n"));
+    assert!(e.contains("claim `ts-up`, field `min_ratio`: only for kind above / as-common-as"), "{e}");
+    let e = parse_err(&format!("{GOOD}tolerance = 0.05\n"));
+    assert!(e.contains("claim `ts-up`, field `tolerance`: unknown field"), "{e}");
+}
+
+#[test]
+fn a_missing_field_names_its_own_claim() {
+    // The error span of a missing field is the block's own header: the middle claim is named, not the first.
+    let text = r#"
+[[prediction]]
+id = "first"
+claim = "a"
+kind = "rising"
+keywords = ["go"]
+
+[[prediction]]
+id = "middle"
+claim = "b"
+keywords = ["rust"]
+
+[[prediction]]
+id = "last"
+claim = "c"
+kind = "rising"
+keywords = ["java"]
+"#;
+    let e = parse_err(text);
+    assert!(e.starts_with("claims.toml: claim `middle`, field `kind`: missing field `kind`"), "{e}");
+    // The last claim lacking it: named too.
+    let only_last = text
+        .replace("claim = \"b\"\n", "claim = \"b\"\nkind = \"rising\"\n")
+        .replace("claim = \"c\"\nkind = \"rising\"\n", "claim = \"c\"\n");
+    let e = parse_err(&only_last);
+    assert!(e.starts_with("claims.toml: claim `last`, field `kind`"), "{e}");
+}
+
+#[test]
+fn a_users_claims_need_no_quote_or_section() {
+    let text = r#"
+[[prediction]]
+id = "my-claim"
+claim = "Rust keeps rising"
+kind = "rising"
+keywords = ["rust"]
+min_effect = 0.5
+note = "my reading"
+
+[[prediction]]
+id = "other-article"
+claim = "Postgres at least 20%"
+section = "Databases in 2030"
+kind = "share-at-least"
+keywords = ["postgresql"]
+min_share = 0.2
+"#;
+    let preds = predictions::parse(text, "mine.toml").unwrap();
+    predictions::validate(&preds, IDS).unwrap();
+    assert_eq!(preds[0].quote, None);
+    assert_eq!(preds[0].min_effect, Some(0.5));
+    assert_eq!(preds[1].level, Some(0.2), "min_share is an alias of level");
+    assert_eq!(preds[1].section.as_deref(), Some("Databases in 2030"));
+    // The note travels with the verdict.
+    let ev = evaluate(&preds[0], &series(12, 800, 3, |_| 0.1, None));
+    assert_eq!(ev.note.as_deref(), Some("my reading"));
+    assert_eq!(ev.min_effect, Some(0.5));
+    assert!(predictions::render::table(&[ev]).contains("note: my reading"));
 }
 
 #[test]
@@ -531,4 +641,174 @@ fn error_messages_read_well() {
     let first = e.split(", expected").next().unwrap();
     assert_eq!(first, "claims.toml: claim `second`, field `thann`: unknown field `thann`");
     assert!(e.ends_with("(line 13)"), "{e}");
+}
+
+// ------------------------------------------------------------------------------- issue 12: sources, rare, decisive
+
+/// `m` months from `start` (month index) for `source` with `n` postings each and share `f(i)` (and `g(i)`).
+fn source_series(
+    source: &str,
+    start: (i32, usize),
+    m: usize,
+    n: u64,
+    seed: u64,
+    f: impl Fn(usize) -> f64,
+    g: Option<&dyn Fn(usize) -> f64>,
+) -> Vec<MonthPoint> {
+    let mut rng = SplitMix64::new(seed);
+    (0..m)
+        .map(|i| {
+            let hits = binom(&mut rng, n, f(i));
+            let than_hits = g.map(|g| binom(&mut rng, n, g(i)));
+            MonthPoint { source: source.into(), month: month(i + start.1, start.0), postings: n, hits, than_hits }
+        })
+        .collect()
+}
+
+fn data_of(parts: Vec<Vec<MonthPoint>>) -> ClaimData {
+    ClaimData { months: parts.into_iter().flatten().collect(), salaries: Vec::new() }
+}
+
+#[test]
+fn a_later_source_with_another_audience_cannot_make_a_trend() {
+    // HN flat at 5% for 36 months; a feed flat at 20% in the last 12 months only. Pooled, the share "rises".
+    let data = data_of(vec![
+        source_series("hn", (2023, 0), 36, 1000, 60, |_| 0.05, None),
+        source_series("feed", (2023, 24), 12, 1000, 61, |_| 0.20, None),
+    ]);
+    let p = rising();
+    let pooled = data.pooled();
+    let share = |m: &MonthPoint| m.hits as f64 / m.postings as f64;
+    assert!(share(&pooled.months[35]) > 2.0 * share(&pooled.months[0]), "the pooled share rises");
+    let ev = evaluate(&p, &data);
+    assert_ne!(ev.verdict, Verdict::Supported, "{ev:#?}");
+    assert_eq!(ev.by_source.len(), 2);
+    for r in &ev.by_source {
+        assert!(r.qualifies && r.verdict != Verdict::Supported, "{r:#?}");
+    }
+    let hn = ev.by_source.iter().find(|r| r.source == "hn").unwrap();
+    assert_eq!((hn.n_postings, hn.n_months), (36_000, 36));
+    assert!(ev.heterogeneity.is_some());
+    // Both flat: the sources agree on the slope.
+    assert!(!ev.sources_disagree, "{ev:#?}");
+    // A feed seen in one month does not qualify, takes no part, and says why.
+    let data = data_of(vec![
+        source_series("hn", (2023, 0), 36, 1000, 60, |_| 0.05, None),
+        source_series("feed", (2025, 11), 1, 400, 62, |_| 0.30, None),
+    ]);
+    let ev = evaluate(&p, &data);
+    let hn_only = evaluate(&p, &data_of(vec![source_series("hn", (2023, 0), 36, 1000, 60, |_| 0.05, None)]));
+    assert_eq!((ev.verdict, ev.estimate, ev.ci_low), (hn_only.verdict, hn_only.estimate, hn_only.ci_low));
+    let feed = ev.by_source.iter().find(|r| r.source == "feed").unwrap();
+    assert!(!feed.qualifies && feed.verdict == Verdict::Inconclusive);
+    assert!(feed.note.starts_with("1 month(s) with ≥30 postings in the data; needs 6"), "{}", feed.note);
+    assert!(ev.heterogeneity.is_none() && !ev.sources_disagree);
+}
+
+#[test]
+fn sources_that_disagree_are_flagged() {
+    let data = data_of(vec![
+        source_series("hn", (2023, 0), 24, 2000, 63, |i| 0.10 + 0.004 * i as f64, None),
+        source_series("feed", (2023, 0), 24, 2000, 64, |i| 0.20 - 0.004 * i as f64, None),
+    ]);
+    let ev = evaluate(&rising(), &data);
+    assert!(ev.sources_disagree, "{ev:#?}");
+    let h = ev.heterogeneity.unwrap();
+    assert!(h.p < 0.10 && h.i2 > 0.5 && h.tau2 > 0.0 && h.df == 1.0, "{h:?}");
+    assert_eq!(ev.verdict, Verdict::Inconclusive);
+    let verdicts: Vec<Verdict> = ev.by_source.iter().map(|r| r.verdict).collect();
+    assert!(verdicts.contains(&Verdict::Supported) && verdicts.contains(&Verdict::Contradicted), "{verdicts:?}");
+    // Two sources rising alike: supported, combined interval narrower than either source's.
+    let data = data_of(vec![
+        source_series("hn", (2023, 0), 24, 2000, 65, |i| 0.10 + 0.004 * i as f64, None),
+        source_series("feed", (2023, 0), 24, 2000, 66, |i| 0.12 + 0.004 * i as f64, None),
+    ]);
+    let ev = evaluate(&rising(), &data);
+    assert_eq!(ev.verdict, Verdict::Supported, "{ev:#?}");
+    assert!(!ev.sources_disagree);
+    let width = ev.ci_high.unwrap() - ev.ci_low.unwrap();
+    for r in &ev.by_source {
+        assert!(width < r.ci_high.unwrap() - r.ci_low.unwrap(), "{ev:#?}");
+    }
+}
+
+#[test]
+fn a_rare_flat_keyword_contradicts_a_rising_claim() {
+    // ~0.15% of 72,000 postings, flat; a rise of 0.5 pp/yr is ruled out.
+    let mut p = rising();
+    p.min_effect = Some(0.5);
+    let ev = evaluate(&p, &series(36, 2000, 70, |_| 0.0015, None));
+    assert_eq!(ev.verdict, Verdict::Contradicted, "{ev:#?}");
+    assert!(ev.ci_high.unwrap() < 0.5 && ev.ci_high.unwrap() > ev.ci_low.unwrap());
+    assert_eq!(ev.min_effect, Some(0.5));
+    assert!(ev.p_value.unwrap() < 1e-6);
+    assert!(ev.extra["or_low"] < ev.extra["or_per_year"] && ev.extra["or_per_year"] < ev.extra["or_high"]);
+}
+
+#[test]
+fn a_rare_keyword_rising_from_zero_is_supported_with_a_real_interval() {
+    // 0 -> 1% over three years, about 50 hits in 10,080 postings.
+    let ev = evaluate(&rising(), &series(36, 280, 71, |i| 0.01 * i as f64 / 35.0, None));
+    assert!((30..=70).contains(&ev.n_hits), "{}", ev.n_hits);
+    assert_eq!(ev.verdict, Verdict::Supported, "{ev:#?}");
+    let (lo, hi) = (ev.ci_low.unwrap(), ev.ci_high.unwrap());
+    assert!(lo > 0.0 && hi - lo > 0.01, "[{lo}, {hi}]");
+    let est = ev.estimate.unwrap();
+    assert!(lo < est && est < hi && (est - 0.33).abs() < 0.2, "{est}");
+    // With a dozen hits Firth's method takes over: still a finite, non-degenerate interval.
+    let ev = evaluate(&rising(), &series(36, 100, 72, |i| 0.007 * i as f64 / 35.0, None));
+    assert!(ev.n_hits > 0 && ev.n_hits < 20, "{}", ev.n_hits);
+    assert!(ev.method.contains("Firth"), "{}", ev.method);
+    let (lo, hi) = (ev.ci_low.unwrap(), ev.ci_high.unwrap());
+    assert!(lo.is_finite() && hi.is_finite() && hi - lo > 0.01, "[{lo}, {hi}]");
+}
+
+#[test]
+fn as_common_as_at_a_third_is_contradicted() {
+    let mut p = Prediction::new("x-common", Kind::AsCommonAs, &["vector-database"]);
+    p.than = vec!["redis".into()];
+    let ev = evaluate(&p, &series(12, 1000, 73, |_| 0.008, Some(&|_| 0.027)));
+    assert_eq!(ev.verdict, Verdict::Contradicted, "{ev:#?}");
+    assert!((ev.estimate.unwrap() - 0.30).abs() < 0.1, "{:?}", ev.estimate);
+    assert!(ev.ci_high.unwrap() < 0.8 && ev.ci_low.unwrap() > 0.0);
+    assert_eq!(ev.min_ratio, Some(0.8));
+    assert!(ev.effect.starts_with("×0.") && ev.effect.contains("% vs "), "{}", ev.effect);
+    // Sparse counts: exact interval, still decisive.
+    let ev = evaluate(&p, &series(12, 200, 74, |_| 0.002, Some(&|_| 0.03)));
+    assert!(ev.by_source[0].note.contains("exact"), "{ev:#?}");
+    assert_eq!(ev.verdict, Verdict::Contradicted, "{ev:#?}");
+}
+
+#[test]
+fn a_projection_whose_fit_windows_disagree_is_inconclusive() {
+    // Flat at 5% for two years, then a steep rise: early fits project little, late fits a lot.
+    let share = |i: usize| if i < 24 { 0.05 } else { stats::expit(stats::logit(0.05) + 2.5 * (i - 23) as f64 / 12.0) };
+    let mut p = projection(0.5);
+    p.since = Some("2023-01".into());
+    let data = data_of(vec![source_series("hn", (2023, 0), 36, 1000, 75, share, None)]);
+    let ev = evaluate(&p, &data);
+    assert_eq!(ev.verdict, Verdict::Inconclusive, "{ev:#?}");
+    assert!(ev.remarks.contains("do not agree"), "{}", ev.remarks);
+    assert!(ev.effect.starts_with("scenario: ") && ev.effect.contains("5 fits from 2023-01..2025-01"), "{}", ev.effect);
+    let first = ev.extra["hn:2023-01:estimate"];
+    let last = ev.extra["hn:2025-01:estimate"];
+    assert!(last - first > 0.2, "{first} {last}");
+    assert!(ev.ci_low.unwrap() < ev.estimate.unwrap() && ev.estimate.unwrap() < ev.ci_high.unwrap());
+    // The fan: the earliest window's history and projected months (n = 0).
+    assert_eq!(ev.series.first().unwrap().period, "2023-01");
+    assert!(ev.series.iter().any(|s| s.n == 0));
+    // Fewer than 3 windows: inconclusive with the reason.
+    let data = data_of(vec![source_series("hn", (2023, 0), 20, 1000, 76, |_| 0.6, None)]);
+    let ev = evaluate(&p, &data);
+    assert_eq!(ev.verdict, Verdict::Inconclusive);
+    assert!(ev.remarks.contains("too little data for 3 fit windows"), "{}", ev.remarks);
+}
+
+#[test]
+fn a_significant_but_small_rise_is_contradicted() {
+    // +0.1 pp/yr measured on a lot of data: rises, but less than min_effect 0.25.
+    let ev = evaluate(&rising(), &series(36, 20_000, 77, |i| 0.02 + 0.001 / 12.0 * i as f64, None));
+    assert_eq!(ev.verdict, Verdict::Contradicted, "{ev:#?}");
+    assert!(ev.ci_low.unwrap() > 0.0 && ev.ci_high.unwrap() < 0.25);
+    assert!(ev.remarks.contains("less than the smallest meaningful effect"), "{}", ev.remarks);
 }
