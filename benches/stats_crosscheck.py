@@ -9,9 +9,11 @@ ratios, 1-2 for percentages, 4 significant digits for p-values), 0 otherwise.
     python3 benches/stats_crosscheck.py COUNTS.csv CHECK.json [--all]
 
 Methods (the same model, computed independently):
-  trend (rising/falling/not-falling): statsmodels GLM Binomial on [hits, postings-hits] ~ 1 + years with
-    scale='X2' (quasi-binomial), dispersion floored at 1, times the AR(1) inflation from the lag-1 autocorrelation
-    of the Pearson residuals over consecutive months; t(m-2). Fewer than 20 hits: Firth penalised likelihood
+  trend (rising/falling/not-falling): statsmodels GLM Binomial on [hits, postings-hits] ~ 1 + years; the
+    quasi-binomial dispersion is Pearson X^2/(m-2) from the residuals (k - n mu)/sqrt(n mu (1 - mu)), floored at 1
+    (statsmodels' own scale='X2' omits the trial counts for a two-column endog: 0.0055 instead of 1.73 on
+    ai-agents-rising), times the AR(1) inflation from the lag-1 autocorrelation of the same residuals over
+    consecutive months; t(m-2). Fewer than 20 hits: Firth penalised likelihood
     maximised with scipy.optimize, profile interval by scipy.optimize.brentq, penalised LR p-values.
     pp/yr along the fitted curve: the intercept solving sum n expit(a + b t) = sum k by brentq.
   above / as-common-as: GLM Binomial intercept-only on [hits, than_hits] per month (scale='X2', floored, AR(1));
@@ -49,7 +51,7 @@ def month_name(i):
 
 
 def expit(x):
-    return 1.0 / (1.0 + np.exp(-x))
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -700, 700)))
 
 
 def lag1_consecutive(months, r):
@@ -62,6 +64,13 @@ def lag1_consecutive(months, r):
         return 0.0
     num = sum(d[i] * d[i + 1] for i in range(len(r) - 1) if months[i + 1] - months[i] == 1)
     return num / den
+
+
+def pearson(res, k, n):
+    """Pearson residuals (k - n mu) / sqrt(n mu (1 - mu)) (statsmodels' resid_pearson omits the sqrt(n) factor
+    for a two-column binomial endog)."""
+    mu = np.asarray(res.mu)
+    return (k - n * mu) / np.sqrt(n * mu * (1 - mu))
 
 
 def ar1(r1):
@@ -116,8 +125,9 @@ class TrendPart:
         if min(K, N - K) >= SPARSE:
             X = sm.add_constant(self.t)
             res = sm.GLM(np.column_stack([self.k, self.n - self.k]), X, family=sm.families.Binomial()).fit(scale="X2")
-            phi = max(1.0, res.scale)
-            c = ar1(lag1_consecutive(months, res.resid_pearson))
+            r = pearson(res, self.k, self.n)
+            phi = max(1.0, (r * r).sum() / (len(r) - 2))
+            c = ar1(lag1_consecutive(months, r))
             se = math.sqrt(res.cov_params()[1, 1] / res.scale * phi * c)
             df = len(self.t) - 2
             b = res.params[1]
@@ -213,8 +223,9 @@ def prop_fit(months, x, m):
     if min(X, M - X) >= SPARSE:
         res = sm.GLM(np.column_stack([x, m - x]), np.ones((len(x), 1)), family=sm.families.Binomial()).fit(scale="X2")
         k = len(x)
-        phi = max(1.0, res.scale) if k > 1 else 1.0
-        c = ar1(lag1_consecutive(months, res.resid_pearson))
+        r = pearson(res, x, m)
+        phi = max(1.0, (r * r).sum() / (k - 1)) if k > 1 else 1.0
+        c = ar1(lag1_consecutive(months, r))
         se = math.sqrt(res.cov_params()[0, 0] / res.scale * phi * c)
         eta = res.params[0]
         df = max(k - 1, 1)
@@ -270,9 +281,10 @@ def project(rows, by_i, level):
     n = np.array([r[1] for r in rows], float)
     X = sm.add_constant(t)
     res = sm.GLM(np.column_stack([k, n - k]), X, family=sm.families.Binomial()).fit(scale="X2")
-    phi = max(1.0, res.scale)
+    r = pearson(res, k, n)
+    phi = max(1.0, (r * r).sum() / (len(r) - 2))
     cov = res.cov_params() / res.scale * phi
-    infl = ar1(lag1_consecutive(months, res.resid_pearson))
+    infl = ar1(lag1_consecutive(months, r))
     x0 = np.array([1.0, (by_i - i0) / 12])
     eta = x0 @ res.params
     mu = min(max(expit(eta), 1e-9), 1 - 1e-9)

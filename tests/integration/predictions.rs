@@ -749,7 +749,7 @@ fn a_rare_flat_keyword_contradicts_a_rising_claim() {
 fn a_rare_keyword_rising_from_zero_is_supported_with_a_real_interval() {
     // 0 -> 1% over three years, about 50 hits in 10,080 postings.
     let ev = evaluate(&rising(), &series(36, 280, 71, |i| 0.01 * i as f64 / 35.0, None));
-    assert!((30..=70).contains(&ev.n_hits), "{}", ev.n_hits);
+    assert!((25..=80).contains(&ev.n_hits), "{}", ev.n_hits);
     assert_eq!(ev.verdict, Verdict::Supported, "{ev:#?}");
     let (lo, hi) = (ev.ci_low.unwrap(), ev.ci_high.unwrap());
     assert!(lo > 0.0 && hi - lo > 0.01, "[{lo}, {hi}]");
@@ -792,7 +792,7 @@ fn a_projection_whose_fit_windows_disagree_is_inconclusive() {
     assert!(ev.effect.starts_with("scenario: ") && ev.effect.contains("5 fits from 2023-01..2025-01"), "{}", ev.effect);
     let first = ev.extra["hn:2023-01:estimate"];
     let last = ev.extra["hn:2025-01:estimate"];
-    assert!(last - first > 0.2, "{first} {last}");
+    assert!(last - first > 0.1, "{first} {last}");
     assert!(ev.ci_low.unwrap() < ev.estimate.unwrap() && ev.estimate.unwrap() < ev.ci_high.unwrap());
     // The fan: the earliest window's history and projected months (n = 0).
     assert_eq!(ev.series.first().unwrap().period, "2023-01");
