@@ -67,7 +67,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::fs::copy(src.join("index").join(&f), to)?;
         }
     }
-    eprintln!("{} postings in {} ({} parts x {n}{})", rows, dest.display(), parts.len(), if merge { ", merged" } else { "" });
+    eprintln!(
+        "{} postings in {} ({} parts x {n}{})",
+        rows,
+        dest.display(),
+        parts.len(),
+        if merge { ", merged" } else { "" }
+    );
     Ok(())
 }
 

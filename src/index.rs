@@ -233,8 +233,7 @@ fn describe(data: &Path, fp: &str, tax: &Taxonomy) -> Result<(), IndexError> {
 fn write_text_atomic(dest: &Path, text: &str) -> Result<(), IndexError> {
     let dir = dest.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let mut tmp =
-        tempfile::Builder::new().prefix(".idx-").suffix(".tmp").tempfile_in(dir).map_err(io_err(dir))?;
+    let mut tmp = tempfile::Builder::new().prefix(".idx-").suffix(".tmp").tempfile_in(dir).map_err(io_err(dir))?;
     tmp.write_all(text.as_bytes()).map_err(io_err(dest))?;
     tmp.persist(dest).map_err(|e| IndexError::Io { path: dest.to_path_buf(), source: e.error })?;
     Ok(())
@@ -341,10 +340,8 @@ pub fn ensure_index(
     until: Option<&str>,
 ) -> Result<IndexSet, IndexError> {
     let fp = fingerprint(tax);
-    let parts = crate::store::part_files(data).map_err(|e| IndexError::Io {
-        path: data.join("postings"),
-        source: std::io::Error::other(e.to_string()),
-    })?;
+    let parts = crate::store::part_files(data)
+        .map_err(|e| IndexError::Io { path: data.join("postings"), source: std::io::Error::other(e.to_string()) })?;
     let mut set = IndexSet { fp: fp.clone(), ..Default::default() };
     let mut matcher: Option<Matcher> = None;
     let mut writable = true;
@@ -498,7 +495,11 @@ mod tests {
     fn frame_has_the_documented_columns() {
         let tax = Taxonomy::builtin().unwrap();
         let m = Matcher::new(&tax).unwrap();
-        let mut p = Posting::new("hn:1", "hn", "Acme | Senior Backend Engineer | Remote\nWe use Rust and PostgreSQL. $150k-$180k");
+        let mut p = Posting::new(
+            "hn:1",
+            "hn",
+            "Acme | Senior Backend Engineer | Remote\nWe use Rust and PostgreSQL. $150k-$180k",
+        );
         p.url = Some("https://example.com/1".into());
         let p = p.finish(chrono::Utc::now());
         let df = index_frame(&tax, &m, &[PostingView::from(&p)]).unwrap();

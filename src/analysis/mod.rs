@@ -319,7 +319,8 @@ impl Coverage {
             );
         }
         let srcs: Vec<String> = self.sources.iter().map(|(s, n)| format!("{s} ({n})")).collect();
-        let (first, last) = (self.months.first().cloned().unwrap_or_default(), self.months.last().cloned().unwrap_or_default());
+        let (first, last) =
+            (self.months.first().cloned().unwrap_or_default(), self.months.last().cloned().unwrap_or_default());
         let unknown: Vec<&str> =
             sel.sources.iter().filter(|s| !self.sources.contains_key(*s)).map(String::as_str).collect();
         let why = if !unknown.is_empty() {

@@ -58,8 +58,14 @@ impl<'a> Context<'a> {
             df.vstack_mut(f).ok()?;
         }
         if !sel.sources.is_empty() {
-            let mask: BooleanChunked =
-                df.column("source").ok()?.str().ok()?.iter().map(|s| Some(s.is_some_and(|s| sel.keeps_source(s)))).collect();
+            let mask: BooleanChunked = df
+                .column("source")
+                .ok()?
+                .str()
+                .ok()?
+                .iter()
+                .map(|s| Some(s.is_some_and(|s| sel.keeps_source(s))))
+                .collect();
             df = df.filter(&mask).ok()?;
         }
         if facts || parts.len() > 1 {

@@ -57,7 +57,12 @@ pub fn open_store(data: &Path, wait: bool) -> anyhow::Result<Result<Store, ExitC
 /// Runs the analysis for an analysis command. `Err(code)` after saying why when there is nothing
 /// to analyse: a missing data directory or reversed dates (2), an empty selection (1, with the
 /// sources and months the data cover). Damaged parts are named once each; see [`exit_code`].
-pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> anyhow::Result<Result<Analysis, ExitCode>> {
+pub fn analyse(
+    data: &Path,
+    tax: &Taxonomy,
+    sel: &Selection,
+    wants: &Wants,
+) -> anyhow::Result<Result<Analysis, ExitCode>> {
     let a = match crate::analysis::analyse(data, tax, sel, wants) {
         Ok(a) => a,
         Err(e @ (AnalysisError::NoDataDir(_) | AnalysisError::Reversed { .. })) => {

@@ -15,7 +15,8 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let tax = super::trends::taxonomy(args.filter.keywords_dir.as_deref())?;
     let predictions = load_predictions(args.predictions.as_deref(), &tax).with_context(|| {
-        let what = args.predictions.as_ref().map_or("the built-in predictions".to_string(), |p| p.display().to_string());
+        let what =
+            args.predictions.as_ref().map_or("the built-in predictions".to_string(), |p| p.display().to_string());
         format!("invalid predictions in {what}")
     })?;
     let req = ReportRequest {
@@ -33,11 +34,14 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
             eprintln!("jobtrend: error: {e}");
             return Ok(ExitCode::from(e.exit_code()));
         }
-        Err(e) => return Err(anyhow::Error::new(e).context(format!("could not write the report to {}", args.out.display()))),
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!("could not write the report to {}", args.out.display())));
+        }
     };
     super::report_problems(&a);
     let Some(rep) = rep else {
-        let why = Coverage::of(&cli.data, &tax).map_or_else(|e| e.to_string(), |c| c.explain(&cli.data, &req.selection));
+        let why =
+            Coverage::of(&cli.data, &tax).map_or_else(|e| e.to_string(), |c| c.explain(&cli.data, &req.selection));
         eprintln!("jobtrend: {why}; no report written");
         return Ok(ExitCode::from(crate::exit::PARTIAL));
     };

@@ -17,8 +17,8 @@ use crate::analysis::Selection;
 use crate::cli::{Cli, RunArgs};
 use crate::config::{RunConfig, SourceConfig, SourceKind};
 use crate::ingest::{HtmlOptions, STOP, ingest_html};
-use crate::sources::net::{self, NetOptions, NetSource, State};
 use crate::report::{ReportRequest, generate_to};
+use crate::sources::net::{self, NetOptions, NetSource, State};
 use crate::store::Store;
 use crate::trends::TrendOptions;
 

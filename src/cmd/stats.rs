@@ -172,7 +172,12 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     if !st.index.is_empty() {
         println!("\n  match index (index/fp=..., one per taxonomy; old ones may be deleted):");
         for d in &st.index {
-            println!("  fp={} {:>9.1} MB{}", d.fp, d.bytes as f64 / 1e6, if d.current { "  (built-in taxonomy)" } else { "" });
+            println!(
+                "  fp={} {:>9.1} MB{}",
+                d.fp,
+                d.bytes as f64 / 1e6,
+                if d.current { "  (built-in taxonomy)" } else { "" }
+            );
         }
     }
     if !st.last_runs.is_empty() {

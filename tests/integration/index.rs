@@ -83,18 +83,32 @@ fn ingest_writes_the_index_and_the_taxonomy_note() {
     let index = parquet_files(&data.join(format!("index/fp={fp}")));
     assert!(!postings.is_empty());
     // One index part per postings part, same month directory and file name.
-    let rel = |base: &Path, v: &[PathBuf]| -> Vec<PathBuf> { v.iter().map(|p| p.strip_prefix(base).unwrap().to_path_buf()).collect() };
+    let rel = |base: &Path, v: &[PathBuf]| -> Vec<PathBuf> {
+        v.iter().map(|p| p.strip_prefix(base).unwrap().to_path_buf()).collect()
+    };
     assert_eq!(rel(&data.join("postings"), &postings), rel(&data.join(format!("index/fp={fp}")), &index));
     let note: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(data.join(format!("index/fp={fp}/taxonomy.json"))).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(data.join(format!("index/fp={fp}/taxonomy.json"))).unwrap())
+            .unwrap();
     assert_eq!(note["builtin"], true);
     assert_eq!(note["index_version"], jobtrend::index::INDEX_VERSION);
     assert!(note["keywords"].as_array().unwrap().iter().any(|k| k == "postgresql"));
     // The columns an outside reader relies on.
-    let df = jobtrend::index::read_parquet(&index[0], &[
-        "id", "source", "keywords", "roles", "seniority", "salary_annual", "salary_currency", "posted_at", "url",
-        "content_hash",
-    ])
+    let df = jobtrend::index::read_parquet(
+        &index[0],
+        &[
+            "id",
+            "source",
+            "keywords",
+            "roles",
+            "seniority",
+            "salary_annual",
+            "salary_currency",
+            "posted_at",
+            "url",
+            "content_hash",
+        ],
+    )
     .unwrap();
     assert!(df.height() > 0);
     // Nothing is left to match.
@@ -111,7 +125,10 @@ fn the_index_is_rebuilt_when_the_taxonomy_changes_and_not_otherwise() {
     let parts = parquet_files(&data.join("postings")).len();
     let fp = current_fp(&data);
     let mtimes = |fp: &str| -> Vec<std::time::SystemTime> {
-        parquet_files(&data.join(format!("index/fp={fp}"))).iter().map(|p| p.metadata().unwrap().modified().unwrap()).collect()
+        parquet_files(&data.join(format!("index/fp={fp}")))
+            .iter()
+            .map(|p| p.metadata().unwrap().modified().unwrap())
+            .collect()
     };
     let before = mtimes(&fp);
     // A copy of the built-in taxonomy with one alias more: a new fingerprint, every part matched once.
@@ -183,7 +200,12 @@ fn kill_9_while_indexing_leaves_a_dataset_every_command_reads() {
     assert!(reached, "the pause point was never reached");
     assert_eq!(parquet_files(&data.join("index")).len(), 4, "paused after exactly 4 parts");
     // A half-written temp file as a kill in the middle of a write leaves it.
-    let fp = std::fs::read_dir(data.join("index")).unwrap().flatten().find(|e| e.file_name().to_string_lossy().starts_with("fp=")).unwrap().path();
+    let fp = std::fs::read_dir(data.join("index"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("fp="))
+        .unwrap()
+        .path();
     let tmpfile = fp.join("month=2024-09/.idx-killed.tmp");
     std::fs::create_dir_all(tmpfile.parent().unwrap()).unwrap();
     std::fs::write(&tmpfile, b"PAR1 half").unwrap();
@@ -191,7 +213,9 @@ fn kill_9_while_indexing_leaves_a_dataset_every_command_reads() {
     let (code, got, err) = run(&data, &["trends", "--format", "csv"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(got, want);
-    for args in [&["check", "--format", "json"][..], &["stats"], &["report", "--out", tmp.path().join("r").to_str().unwrap()]] {
+    for args in
+        [&["check", "--format", "json"][..], &["stats"], &["report", "--out", tmp.path().join("r").to_str().unwrap()]]
+    {
         let (code, _, err) = run(&data, args);
         assert_eq!(code, 0, "{args:?}: {err}");
     }
@@ -204,7 +228,8 @@ fn kill_9_while_indexing_leaves_a_dataset_every_command_reads() {
 fn a_missing_data_directory_is_an_error_naming_it() {
     let tmp = tempdir();
     let data = tmp.path().join("no-such-dir");
-    for args in [&["trends"][..], &["check"], &["stats"], &["report", "--out", tmp.path().join("r").to_str().unwrap()]] {
+    for args in [&["trends"][..], &["check"], &["stats"], &["report", "--out", tmp.path().join("r").to_str().unwrap()]]
+    {
         let (code, _, err) = run(&data, args);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains("no-such-dir") && err.contains("does not exist"), "{args:?}: {err}");
@@ -221,7 +246,10 @@ fn an_empty_selection_says_why_and_exits_1() {
     let (code, out, err) = run(&data, &["trends", "--source", "hnn"]);
     assert_eq!(code, 1, "{err}");
     assert!(out.is_empty(), "{out}");
-    assert!(err.contains("no source named hnn") && err.contains("hn (10)") && err.contains("2024-01..2024-03"), "{err}");
+    assert!(
+        err.contains("no source named hnn") && err.contains("hn (10)") && err.contains("2024-01..2024-03"),
+        "{err}"
+    );
     let (code, _, err) = run(&data, &["trends", "--since", "2030-01"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("2024-01..2024-03"), "{err}");
