@@ -6,15 +6,18 @@
 //! Greenhouse ─┼─ sources ─▶ Posting ─▶ store (Parquet) ─▶ keywords ─▶ trends (Polars) ─▶ charts + predictions ─▶ reports/
 //! Lever, RSS ─┘  (fetch + parse)       data/postings/      (matcher)   (share, CI)       (PNG)   (verdicts)
 //! ```
+//! Ingest also writes the match index (`index`, per part: keyword ids, roles, seniority, salary);
+//! `analysis` reads only the index and feeds `trends`, `predictions` and `report`.
 //! Every stage is a library module; the binary (`main.rs`, `cli.rs`, `cmd/`) is glue.
 
+pub mod analysis;
 pub mod charts;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod index;
 pub mod ingest;
 pub mod keywords;
-pub mod matched;
 pub mod posting;
 pub mod predictions;
 pub mod report;

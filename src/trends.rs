@@ -1,23 +1,22 @@
 //! Trends: the share of postings that mention each keyword per period, with Wilson intervals.
 //!
-//! In: [`Matched`] postings (month, source, keyword indices). Out: [`TrendRow`]s — per period
+//! In: an [`Analysis`] (counts per month and source, from the match index). Out: [`TrendRow`]s — per period
 //! (month `YYYY-MM`, quarter `YYYY-Qn`, year `YYYY`), keyword (and source with `by_source`):
 //! `mentions` (postings that mention it), `postings` (all postings in the period), `share`, a
 //! Wilson 95% interval, a flag for periods with fewer than `min_postings` postings, and an
 //! optional rolling mean of the share over N periods.
 //!
-//! The counting is done by Polars (lazy group-bys over a long frame of mentions and a frame of
-//! postings); periods with no mention of a keyword get explicit zero rows, so every keyword has
-//! a value in every period that has postings.
+//! The counting is done while reading the index ([`crate::analysis`]); here months are summed
+//! into periods. Periods with no mention of a keyword get explicit zero rows, so every keyword
+//! has a value in every period that has postings.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use polars::prelude::*;
 use serde::Serialize;
 
+use crate::analysis::{Analysis, Cell};
 use crate::cli::Period;
 use crate::keywords::Taxonomy;
-use crate::matched::Matched;
 
 /// z for a two-sided 95% interval.
 pub const Z95: f64 = 1.959963984540054;
@@ -61,8 +60,6 @@ pub struct TrendRow {
 pub enum TrendError {
     #[error("unknown keyword id {0:?} (see `jobtrend match --help` and keywords/)")]
     UnknownKeyword(String),
-    #[error("aggregation: {0}")]
-    Polars(#[from] PolarsError),
 }
 
 /// Wilson score interval for k successes out of n (0..1 bounds); (0, 0) when n = 0.
@@ -104,136 +101,65 @@ pub fn period_start(period: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::from_ymd_opt(y, m, 1)
 }
 
-/// The long frames Polars aggregates: one row per mention (`period, source, keyword`) and one
-/// row per posting (`period, source`).
-pub fn frames(
-    m: &Matched,
-    labels: &[Vec<u16>],
-    names: &[String],
-    by: Period,
-    keep: &[bool],
-) -> Result<(DataFrame, DataFrame), PolarsError> {
-    let ids: Vec<&str> = names.iter().map(String::as_str).collect();
-    let mut cache: HashMap<&str, String> = HashMap::new();
-    let periods: Vec<String> =
-        m.months.iter().map(|mo| cache.entry(mo.as_str()).or_insert_with(|| period_of(mo, by)).clone()).collect();
-    let (mut mp, mut ms, mut mk) = (Vec::new(), Vec::new(), Vec::new());
-    for (i, kws) in labels.iter().enumerate() {
-        for &k in kws {
-            if keep.get(k as usize).copied().unwrap_or(false) {
-                mp.push(periods[i].as_str());
-                ms.push(m.sources[i].as_str());
-                mk.push(ids[k as usize]);
-            }
-        }
-    }
-    let mentions = df!("period" => mp, "source" => ms, "keyword" => mk)?;
-    let postings = df!("period" => &periods, "source" => &m.sources)?;
-    Ok((mentions, postings))
-}
-
-/// Polars: mentions and postings per period (and source), LazyFrame in, LazyFrame out.
-pub fn aggregate(mentions: LazyFrame, postings: LazyFrame, by_source: bool) -> (LazyFrame, LazyFrame) {
-    let mut keys = vec![col("period")];
-    if by_source {
-        keys.push(col("source"));
-    }
-    let mut mkeys = keys.clone();
-    mkeys.push(col("keyword"));
-    let m = mentions.group_by(mkeys).agg([len().cast(DataType::UInt64).alias("mentions")]);
-    let p = postings.group_by(keys).agg([len().cast(DataType::UInt64).alias("postings")]);
-    (m, p)
-}
-
 /// Shares of postings per role ([`crate::roles::ROLES`]) instead of keywords: the same rows,
-/// with the role id in `keyword`.
-pub fn compute_roles(m: &Matched, opts: &TrendOptions) -> Result<Vec<TrendRow>, TrendError> {
+/// with the role id in `keyword`. Needs an analysis made with `Wants::facts`.
+pub fn compute_roles(a: &Analysis, opts: &TrendOptions) -> Result<Vec<TrendRow>, TrendError> {
     let roles = crate::roles::ROLES;
-    let keep: Vec<bool> =
-        roles.iter().map(|r| opts.keywords.is_empty() || opts.keywords.iter().any(|k| k == r)).collect();
     if let Some(bad) = opts.keywords.iter().find(|k| !roles.contains(&k.as_str())) {
         return Err(TrendError::UnknownKeyword(bad.clone()));
     }
-    let index: Vec<Vec<u16>> = m
-        .roles
-        .iter()
-        .map(|rs| rs.iter().filter_map(|r| roles.iter().position(|x| x == r).map(|i| i as u16)).collect())
-        .collect();
+    let order: Vec<usize> =
+        (0..roles.len()).filter(|&i| opts.keywords.is_empty() || opts.keywords.iter().any(|k| k == roles[i])).collect();
     let names: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
-    let order: Vec<usize> = (0..roles.len()).filter(|&i| keep[i]).collect();
-    rows_from(m, &index, &names, &keep, &order, opts)
+    Ok(rows_from(a, &|c: &Cell| &c.roles, &names, &order, opts))
 }
 
-/// Everything: frames, Polars aggregation, zero filling, intervals, flags, rolling means.
-pub fn compute(m: &Matched, tax: &Taxonomy, opts: &TrendOptions) -> Result<Vec<TrendRow>, TrendError> {
+/// Everything: counts per period (and source), zero cells, intervals, flags, rolling means.
+pub fn compute(a: &Analysis, tax: &Taxonomy, opts: &TrendOptions) -> Result<Vec<TrendRow>, TrendError> {
     let kws = tax.keywords();
-    let mut keep = vec![opts.keywords.is_empty(); kws.len()];
     let mut order: Vec<usize> = Vec::new();
     if opts.keywords.is_empty() {
         order = (0..kws.len()).collect();
     } else {
         for id in &opts.keywords {
             let i = tax.index_of(id).ok_or_else(|| TrendError::UnknownKeyword(id.clone()))?;
-            keep[i] = true;
             if !order.contains(&i) {
                 order.push(i);
             }
         }
     }
     let names: Vec<String> = kws.iter().map(|k| k.id.clone()).collect();
-    rows_from(m, &m.keywords, &names, &keep, &order, opts)
+    Ok(rows_from(a, &|c: &Cell| &c.keywords, &names, &order, opts))
 }
 
-/// Rows for per-posting label indices (`labels[i]`: indices into `names`).
+/// Rows for the per-cell counts `counts(cell)[k]` (indices into `names`), `order` giving the labels
+/// shown. Periods (and sources) in sorted order; every label has a row in every period with postings.
 fn rows_from(
-    m: &Matched,
-    labels: &[Vec<u16>],
+    a: &Analysis,
+    counts: &dyn Fn(&Cell) -> &[u64],
     names: &[String],
-    keep: &[bool],
     order: &[usize],
     opts: &TrendOptions,
-) -> Result<Vec<TrendRow>, TrendError> {
-    let (mentions, postings) = frames(m, labels, names, opts.by, keep)?;
-    let (ml, pl) = aggregate(mentions.lazy(), postings.lazy(), opts.by_source);
-    let mdf = ml.collect()?;
-    let mut pdf = pl.collect()?;
-    let mut sort_keys = vec!["period"];
-    if opts.by_source {
-        sort_keys.push("source");
-    }
-    pdf = pdf.sort(sort_keys, SortMultipleOptions::default())?;
-
-    let src_of = |df: &DataFrame, i: usize| -> Result<Option<String>, PolarsError> {
-        Ok(if opts.by_source { df.column("source")?.str()?.get(i).map(str::to_string) } else { None })
-    };
-    let mut counts: HashMap<(String, Option<String>, String), u64> = HashMap::new();
-    {
-        let (per, kw, n) =
-            (mdf.column("period")?.str()?, mdf.column("keyword")?.str()?, mdf.column("mentions")?.u64()?);
-        for i in 0..mdf.height() {
-            counts.insert(
-                (
-                    per.get(i).unwrap_or_default().to_string(),
-                    src_of(&mdf, i)?,
-                    kw.get(i).unwrap_or_default().to_string(),
-                ),
-                n.get(i).unwrap_or(0),
-            );
+) -> Vec<TrendRow> {
+    let mut per: BTreeMap<(String, Option<String>), (u64, Vec<u64>)> = BTreeMap::new();
+    let mut period_cache: HashMap<&str, String> = HashMap::new();
+    for ((month, source), cell) in &a.cells {
+        let period = period_cache.entry(month.as_str()).or_insert_with(|| period_of(month, opts.by)).clone();
+        let key = (period, opts.by_source.then(|| source.clone()));
+        let e = per.entry(key).or_insert_with(|| (0, vec![0; names.len()]));
+        e.0 += cell.postings;
+        for (x, y) in e.1.iter_mut().zip(counts(cell)) {
+            *x += y;
         }
     }
-    let (per, n) = (pdf.column("period")?.str()?, pdf.column("postings")?.u64()?);
-    let mut rows = Vec::with_capacity(pdf.height() * order.len());
-    for i in 0..pdf.height() {
-        let period = per.get(i).unwrap_or_default().to_string();
-        let source = src_of(&pdf, i)?;
-        let postings = n.get(i).unwrap_or(0);
+    let mut rows = Vec::with_capacity(per.len() * order.len());
+    for ((period, source), (postings, mentions)) in per {
         for &k in order {
-            let id = &names[k];
-            let mentions = counts.get(&(period.clone(), source.clone(), id.clone())).copied().unwrap_or(0);
+            let mentions = mentions.get(k).copied().unwrap_or(0);
             let (lo, hi) = wilson(mentions, postings, Z95);
             rows.push(TrendRow {
                 period: period.clone(),
-                keyword: id.clone(),
+                keyword: names[k].clone(),
                 source: source.clone(),
                 mentions,
                 postings,
@@ -248,7 +174,7 @@ fn rows_from(
     if let Some(w) = opts.rolling.filter(|&w| w > 1) {
         add_rolling(&mut rows, w);
     }
-    Ok(rows)
+    rows
 }
 
 /// Rolling mean of the share over the last `w` periods of each keyword (and source) series.
@@ -346,13 +272,12 @@ pub struct SalaryRow {
 
 /// Share of postings that state a salary per period, and the median annual salary per
 /// currency and period (no currency conversion: compare within a currency).
-pub fn salary_trends(m: &Matched, by: Period) -> Vec<SalaryRow> {
-    use std::collections::BTreeMap;
+pub fn salary_trends(a: &Analysis, by: Period) -> Vec<SalaryRow> {
     let mut per: BTreeMap<String, (u64, BTreeMap<String, Vec<f64>>)> = BTreeMap::new();
-    for (i, mo) in m.months.iter().enumerate() {
-        let e = per.entry(period_of(mo, by)).or_default();
-        e.0 += 1;
-        if let Some((annual, cur)) = &m.salary[i] {
+    for ((month, _), cell) in &a.cells {
+        let e = per.entry(period_of(month, by)).or_default();
+        e.0 += cell.postings;
+        for (annual, cur) in &cell.salaries {
             e.1.entry(cur.clone()).or_default().push(*annual);
         }
     }

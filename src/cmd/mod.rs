@@ -3,7 +3,9 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::analysis::{Analysis, AnalysisError, Coverage, Selection, Wants};
 use crate::cli::{Cli, Command, IngestSource};
+use crate::keywords::Taxonomy;
 use crate::store::{Store, StoreError};
 
 pub mod check;
@@ -33,11 +35,67 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
 /// saying so on stderr.
 pub fn open_store(data: &Path, wait: bool) -> anyhow::Result<Result<Store, ExitCode>> {
     match Store::open(data, wait) {
-        Ok(s) => Ok(Ok(s)),
+        Ok(mut s) => {
+            // Ingest writes the match index of the built-in taxonomy next to each part it writes.
+            let hook = crate::keywords::Taxonomy::builtin()
+                .map_err(|e| e.to_string())
+                .and_then(|tax| crate::index::part_hook(data, tax).map_err(|e| e.to_string()));
+            match hook {
+                Ok(h) => s.on_part_written(h),
+                Err(e) => tracing::warn!("no match index will be written at ingest: {e}"),
+            }
+            Ok(Ok(s))
+        }
         Err(e @ StoreError::Locked { .. }) => {
             eprintln!("jobtrend: {e}");
             Ok(Err(ExitCode::from(crate::exit::LOCKED)))
         }
         Err(e) => Err(anyhow::Error::new(e).context(format!("could not open the dataset in {}", data.display()))),
     }
+}
+
+/// Runs the analysis for an analysis command. `Err(code)` after saying why when there is nothing
+/// to analyse: a missing data directory or reversed dates (2), an empty selection (1, with the
+/// sources and months the data cover). Damaged parts are named once each; see [`exit_code`].
+pub fn analyse(
+    data: &Path,
+    tax: &Taxonomy,
+    sel: &Selection,
+    wants: &Wants,
+) -> anyhow::Result<Result<Analysis, ExitCode>> {
+    let a = match crate::analysis::analyse(data, tax, sel, wants) {
+        Ok(a) => a,
+        Err(e @ (AnalysisError::NoDataDir(_) | AnalysisError::Reversed { .. })) => {
+            eprintln!("jobtrend: error: {e}");
+            return Ok(Err(ExitCode::from(e.exit_code())));
+        }
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!("could not read the dataset in {}", data.display())));
+        }
+    };
+    report_problems(&a);
+    if a.is_empty() {
+        let why = match Coverage::of(data, tax) {
+            Ok(c) => c.explain(data, sel),
+            Err(e) => format!("no postings in {}: {e}", data.display()),
+        };
+        eprintln!("jobtrend: {why}");
+        return Ok(Err(ExitCode::from(crate::exit::PARTIAL)));
+    }
+    Ok(Ok(a))
+}
+
+/// Names each part the analysis skipped, once.
+pub fn report_problems(a: &Analysis) {
+    for p in &a.problems {
+        eprintln!("jobtrend: skipped a damaged part file: {p}");
+    }
+    if !a.problems.is_empty() {
+        eprintln!("jobtrend: {} part file(s) skipped; the numbers leave them out", a.problems.len());
+    }
+}
+
+/// 0, or 1 when some parts were skipped.
+pub fn exit_code(a: &Analysis) -> ExitCode {
+    if a.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(crate::exit::PARTIAL) }
 }

@@ -1,53 +1,51 @@
 //! `jobtrend report`: PNG charts, index.md, index.html and trends.csv in a directory.
+//!
+//! Exit 0; 1 when the selection is empty (nothing is written) or parts were skipped; 2 on a
+//! missing data directory, reversed dates or an invalid predictions file.
 
 use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::cli::{Cli, Period, ReportArgs};
-use crate::report::{ReportOptions, build};
-use crate::trends::{compute, to_csv};
+use crate::analysis::{AnalysisError, Coverage, load_predictions};
+use crate::cli::{Cli, ReportArgs};
+use crate::report::{GenerateError, ReportRequest, generate_to};
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
-    generate(&cli.data, cli.quiet, args)?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Builds the report from the dataset in `data` and writes it to `args.out`.
-pub fn generate(data: &std::path::Path, quiet: bool, args: &ReportArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let (tax, m) = super::trends::load(data, &args.filter, true)?;
-    if m.is_empty() {
-        eprintln!("no postings in {}: the report will say so in every chart", data.display());
-    }
-    let rows = compute(&m, &tax, &super::trends::options(&args.filter, false))?;
-    let csv = to_csv(&rows, false);
-    let opts = ReportOptions {
+    let tax = super::trends::taxonomy(args.filter.keywords_dir.as_deref())?;
+    let predictions = load_predictions(args.predictions.as_deref(), &tax).with_context(|| {
+        let what =
+            args.predictions.as_ref().map_or("the built-in predictions".to_string(), |p| p.display().to_string());
+        format!("invalid predictions in {what}")
+    })?;
+    let req = ReportRequest {
+        data: &cli.data,
+        tax: &tax,
+        selection: super::trends::selection(&args.filter),
+        trend: super::trends::options(&args.filter, false),
+        predictions,
         width: args.width,
         height: args.height,
-        period_name: match args.filter.by {
-            Period::Month => "month",
-            Period::Quarter => "quarter",
-            Period::Year => "year",
-        }
-        .to_string(),
-        source_note: source_note(&m),
     };
-    let verdicts = super::check::verdict_rows(args.predictions.as_deref(), &tax, &m, &opts)?;
-    let mut extra = super::check::extra_charts(&tax, &m, &opts)?;
-    if !verdicts.is_empty() {
-        extra.insert(
-            0,
-            (
-                "scorecard.png".into(),
-                "Scorecard: the article's claims".into(),
-                super::check::scorecard(&verdicts, &opts)?,
-            ),
-        );
-    }
-    let rep = build(&tax, &rows, csv, &verdicts, extra, &opts)?;
-    rep.write(&args.out).with_context(|| format!("could not write the report to {}", args.out.display()))?;
-    if !quiet {
+    let (a, rep) = match generate_to(&req, &args.out) {
+        Ok(x) => x,
+        Err(GenerateError::Analysis(e @ (AnalysisError::NoDataDir(_) | AnalysisError::Reversed { .. }))) => {
+            eprintln!("jobtrend: error: {e}");
+            return Ok(ExitCode::from(e.exit_code()));
+        }
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!("could not write the report to {}", args.out.display())));
+        }
+    };
+    super::report_problems(&a);
+    let Some(rep) = rep else {
+        let why =
+            Coverage::of(&cli.data, &tax).map_or_else(|e| e.to_string(), |c| c.explain(&cli.data, &req.selection));
+        eprintln!("jobtrend: {why}; no report written");
+        return Ok(ExitCode::from(crate::exit::PARTIAL));
+    };
+    if !cli.quiet {
         eprintln!(
             "report: {} files ({} charts) in {} ({:.2} s)",
             rep.files.len(),
@@ -56,24 +54,5 @@ pub fn generate(data: &std::path::Path, quiet: bool, args: &ReportArgs) -> anyho
             started.elapsed().as_secs_f64()
         );
     }
-    Ok(())
-}
-
-/// "hn: 54,299 postings 2018-03..2026-01; greenhouse: ..." — what the charts are made of.
-pub fn source_note(m: &crate::matched::Matched) -> String {
-    let mut per: std::collections::BTreeMap<&str, (usize, &str, &str)> = Default::default();
-    for (s, mo) in m.sources.iter().zip(&m.months) {
-        let e = per.entry(s.as_str()).or_insert((0, mo.as_str(), mo.as_str()));
-        e.0 += 1;
-        if mo.as_str() < e.1 {
-            e.1 = mo;
-        }
-        if mo.as_str() > e.2 {
-            e.2 = mo;
-        }
-    }
-    if per.is_empty() {
-        return "no postings".into();
-    }
-    per.iter().map(|(s, (n, a, b))| format!("{s}: {n} postings {a}..{b}")).collect::<Vec<_>>().join("; ")
+    Ok(super::exit_code(&a))
 }

@@ -13,11 +13,14 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::cli::{Cli, Period, ReportArgs, RunArgs, TrendFilter};
+use crate::analysis::Selection;
+use crate::cli::{Cli, RunArgs};
 use crate::config::{RunConfig, SourceConfig, SourceKind};
 use crate::ingest::{HtmlOptions, STOP, ingest_html};
+use crate::report::{ReportRequest, generate_to};
 use crate::sources::net::{self, NetOptions, NetSource, State};
 use crate::store::Store;
+use crate::trends::TrendOptions;
 
 /// One source's part of a run record.
 #[derive(Debug, Serialize)]
@@ -89,6 +92,11 @@ pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
+    if let Some(dir) = &cfg.keywords {
+        // Index what this run adds under the taxonomy its report uses.
+        let tax = super::trends::taxonomy(Some(dir))?;
+        store.on_part_written(crate::index::part_hook(&data, tax).context("could not prepare the match index")?);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().worker_threads(2).build()?;
     install_signal_handlers(&rt);
     let progress = !cli.quiet && std::io::stderr().is_terminal();
@@ -128,22 +136,11 @@ pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
     let interrupted = STOP.load(Ordering::SeqCst);
     drop(rt);
 
-    // The report and the verdicts, from everything stored.
+    // The report and the verdicts, from everything stored (the index of what this run added is
+    // already written; other parts are matched now only if the taxonomy changed).
     let mut report = None;
     if !interrupted {
-        let rargs = ReportArgs {
-            out: cfg.reports.clone(),
-            filter: TrendFilter {
-                by: Period::Month,
-                keywords_dir: cfg.keywords.clone(),
-                min_postings: 100,
-                ..Default::default()
-            },
-            predictions: cfg.predictions.clone(),
-            width: 1600,
-            height: 900,
-        };
-        super::report::generate(&data, cli.quiet, &rargs).context("could not write the report")?;
+        failed |= !write_report(&data, &cfg, cli.quiet)?;
         report = Some(cfg.reports.display().to_string());
     }
     drop(store);
@@ -169,6 +166,37 @@ pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::from(code))
+}
+
+/// The report from everything stored; false when parts were skipped or there was nothing to report.
+fn write_report(data: &std::path::Path, cfg: &RunConfig, quiet: bool) -> anyhow::Result<bool> {
+    let started = std::time::Instant::now();
+    let tax = super::trends::taxonomy(cfg.keywords.as_deref())?;
+    let predictions = crate::analysis::load_predictions(cfg.predictions.as_deref(), &tax)
+        .context("invalid predictions in the run configuration")?;
+    let req = ReportRequest {
+        data,
+        tax: &tax,
+        selection: Selection::default(),
+        trend: TrendOptions::default(),
+        predictions,
+        width: 1600,
+        height: 900,
+    };
+    let (a, rep) = generate_to(&req, &cfg.reports).context("could not write the report")?;
+    super::report_problems(&a);
+    match rep {
+        None => eprintln!("no postings in {}: no report written", data.display()),
+        Some(rep) if !quiet => eprintln!(
+            "report: {} files ({} charts) in {} ({:.2} s)",
+            rep.files.len(),
+            rep.files.keys().filter(|k| k.ends_with(".png")).count(),
+            cfg.reports.display(),
+            started.elapsed().as_secs_f64()
+        ),
+        Some(_) => {}
+    }
+    Ok(a.problems.is_empty() && !a.is_empty())
 }
 
 fn run_html(store: &mut Store, src: &SourceConfig, progress: bool) -> anyhow::Result<SourceRecord> {

@@ -34,7 +34,17 @@ struct Stats {
     bytes: u64,
     sources: Vec<SourceRow>,
     months: Vec<MonthRow>,
+    /// Match index directories (one per taxonomy fingerprint) and their sizes.
+    index: Vec<IndexDir>,
     last_runs: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize)]
+struct IndexDir {
+    fp: String,
+    bytes: u64,
+    /// The built-in taxonomy's index (`<data>/index/CURRENT`).
+    current: bool,
 }
 
 fn months_between(first: &str, last: &str) -> Vec<String> {
@@ -101,8 +111,14 @@ fn collect(cli: &Cli) -> anyhow::Result<Stats> {
             all[all.len().saturating_sub(5)..].to_vec()
         })
         .unwrap_or_default();
+    let current = std::fs::read_to_string(cli.data.join("index").join("CURRENT")).unwrap_or_default();
+    let index = crate::index::list_fps(&cli.data)
+        .into_iter()
+        .map(|(fp, bytes)| IndexDir { current: fp == current.trim(), fp, bytes })
+        .collect();
     Ok(Stats {
         data_dir: cli.data.display().to_string(),
+        index,
         postings: months.iter().map(|r| r.postings).sum(),
         part_files: files.len(),
         bytes,
@@ -113,6 +129,10 @@ fn collect(cli: &Cli) -> anyhow::Result<Stats> {
 }
 
 pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
+    if !cli.data.is_dir() {
+        eprintln!("jobtrend: error: {}", crate::analysis::AnalysisError::NoDataDir(cli.data.clone()));
+        return Ok(ExitCode::from(crate::exit::FATAL));
+    }
     let st = collect(cli)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&st)?);
@@ -147,6 +167,17 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
         println!("\n  {:<12} {:<8} {:>8} {:>9}", "source", "month", "postings", "with date");
         for r in &st.months {
             println!("  {:<12} {:<8} {:>8} {:>9}", r.source, r.month, r.postings, r.with_date);
+        }
+    }
+    if !st.index.is_empty() {
+        println!("\n  match index (index/fp=..., one per taxonomy; old ones may be deleted):");
+        for d in &st.index {
+            println!(
+                "  fp={} {:>9.1} MB{}",
+                d.fp,
+                d.bytes as f64 / 1e6,
+                if d.current { "  (built-in taxonomy)" } else { "" }
+            );
         }
     }
     if !st.last_runs.is_empty() {

@@ -4,9 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use crate::analysis::{Analysis, Selection, Wants};
 use crate::cli::{Cli, TableFormat, TrendFilter, TrendsArgs};
-use crate::keywords::{Matcher, Taxonomy};
-use crate::matched::{Matched, Selection, load_and_match};
+use crate::keywords::Taxonomy;
 use crate::trends::{TrendOptions, TrendRow, compute, to_csv};
 
 /// The taxonomy from `--keywords-dir`, else the built-in one.
@@ -17,14 +17,9 @@ pub fn taxonomy(dir: Option<&std::path::Path>) -> anyhow::Result<Taxonomy> {
     })
 }
 
-/// Loads and matches the postings a filter selects; `facts` adds roles, seniority and salaries.
-pub fn load(data: &std::path::Path, f: &TrendFilter, facts: bool) -> anyhow::Result<(Taxonomy, Matched)> {
-    let tax = taxonomy(f.keywords_dir.as_deref())?;
-    let matcher = Matcher::new(&tax).context("could not build the keyword matcher")?;
-    let sel = Selection { since: f.since.clone(), until: f.until.clone(), sources: f.source.clone(), facts };
-    let m = load_and_match(data, &matcher, &sel)
-        .with_context(|| format!("could not read the dataset in {}", data.display()))?;
-    Ok((tax, m))
+/// The months and sources a filter selects.
+pub fn selection(f: &TrendFilter) -> Selection {
+    Selection { since: f.since.clone(), until: f.until.clone(), sources: f.source.clone() }
 }
 
 pub fn options(f: &TrendFilter, by_source: bool) -> TrendOptions {
@@ -32,24 +27,24 @@ pub fn options(f: &TrendFilter, by_source: bool) -> TrendOptions {
 }
 
 pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
-    let (tax, m) = load(&cli.data, &args.filter, args.roles || args.salary)?;
-    if m.is_empty() {
-        eprintln!(
-            "no postings in {} for this selection: ingest some first (`jobtrend ingest html PATH`)",
-            cli.data.display()
-        );
-    }
+    let tax = taxonomy(args.filter.keywords_dir.as_deref())?;
+    let wants = Wants { facts: args.roles || args.salary, predictions: Vec::new() };
+    let a = match super::analyse(&cli.data, &tax, &selection(&args.filter), &wants)? {
+        Ok(a) => a,
+        Err(code) => return Ok(code),
+    };
     if args.salary {
-        return salary(&m, args);
+        salary(&a, args)?;
+        return Ok(super::exit_code(&a));
     }
     let opts = options(&args.filter, args.by_source);
-    let rows = if args.roles { crate::trends::compute_roles(&m, &opts)? } else { compute(&m, &tax, &opts)? };
+    let rows = if args.roles { crate::trends::compute_roles(&a, &opts)? } else { compute(&a, &tax, &opts)? };
     match args.format {
         TableFormat::Csv => print!("{}", to_csv(&rows, args.by_source)),
         TableFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
         TableFormat::Table => print_table(&tax, &rows),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(super::exit_code(&a))
 }
 
 fn print_table(tax: &Taxonomy, rows: &[TrendRow]) {
@@ -87,8 +82,8 @@ fn print_table(tax: &Taxonomy, rows: &[TrendRow]) {
     }
 }
 
-fn salary(m: &Matched, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
-    let rows = crate::trends::salary_trends(m, args.filter.by);
+fn salary(a: &Analysis, args: &TrendsArgs) -> anyhow::Result<()> {
+    let rows = crate::trends::salary_trends(a, args.filter.by);
     match args.format {
         TableFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
         TableFormat::Csv => {
@@ -125,5 +120,5 @@ fn salary(m: &Matched, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -61,10 +61,15 @@ impl std::ops::AddAssign for AppendStats {
     }
 }
 
+/// Called after each part file is written, with its path and rows (ingest writes the match
+/// index there: [`crate::index::PartIndexer`]). An error is logged; the part stays written.
+pub type PartHook = Box<dyn Fn(&Path, &[Posting]) -> Result<(), String> + Send + Sync>;
+
 /// An open dataset, holding the write lock.
 pub struct Store {
     data_dir: PathBuf,
     ids: HashSet<String>,
+    on_part: Option<PartHook>,
     _lock: File,
 }
 
@@ -105,11 +110,16 @@ impl Store {
 
         remove_temp_files(&data_dir.join("postings"));
         let ids = read_ids(data_dir)?;
-        Ok(Store { data_dir: data_dir.to_path_buf(), ids, _lock: lock })
+        Ok(Store { data_dir: data_dir.to_path_buf(), ids, on_part: None, _lock: lock })
     }
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// Sets what runs after each part file is written (replacing any earlier hook).
+    pub fn on_part_written(&mut self, hook: PartHook) {
+        self.on_part = Some(hook);
     }
 
     /// True when a posting with this id is stored (or was appended by this store).
@@ -175,6 +185,11 @@ impl Store {
         tmp.as_file().sync_data().map_err(io_err(&dir))?;
         let dest = dir.join(&name);
         tmp.persist(&dest).map_err(|e| StoreError::Io { path: dest.clone(), source: e.error })?;
+        if let Some(hook) = &self.on_part
+            && let Err(e) = hook(&dest, rows)
+        {
+            tracing::warn!("{}: {e} (the next analysis command will build it)", dest.display());
+        }
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ mod common;
 mod feeds;
 mod fuzz;
 mod hn_html;
+mod index;
 mod ingest_html;
 mod match_cmd;
 mod predictions;

@@ -1,6 +1,7 @@
 //! The report: trends and verdicts in, files out.
 //!
-//! In: [`TrendRow`]s (per period and keyword), the taxonomy, and the claim verdicts. Out: a
+//! In: [`TrendRow`]s (per period and keyword), the taxonomy, and the claim verdicts ([`generate`]
+//! makes them all from a dataset, for `report` and `run`). Out: a
 //! [`Report`] — named files (PNG charts, `trends.csv`, `index.md`, a self-contained
 //! `index.html`) as bytes; [`Report::write`] puts them in a directory, each atomically.
 //! Same input, same bytes out: nothing here reads the clock or iterates a hash map unordered.
@@ -8,9 +9,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::analysis::{Analysis, AnalysisError, Selection, Wants};
 use crate::charts::{self, Bar, LineChart, Point, Series};
+use crate::cli::Period;
 use crate::keywords::Taxonomy;
-use crate::trends::{TrendRow, period_start, wilson};
+use crate::predictions::Prediction;
+use crate::trends::{TrendError, TrendOptions, TrendRow, compute, period_start, to_csv, wilson};
+
+pub mod claims;
 
 /// The article's themes, one chart each: (file stem, title, keyword ids).
 pub const THEMES: &[(&str, &str, &[&str])] = &[
@@ -484,6 +490,15 @@ fn index_html(
     s
 }
 
+/// Writes one file atomically (temp file in the same directory, then rename).
+pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(".jobtrend-").tempfile_in(dir)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 impl Report {
     /// Writes every file into `dir` (created if needed), each atomically (temp file + rename).
     pub fn write(&self, dir: &Path) -> Result<(), ReportError> {
@@ -500,4 +515,69 @@ impl Report {
         }
         Ok(())
     }
+}
+
+/// What a report is made from.
+#[derive(Debug, Clone)]
+pub struct ReportRequest<'a> {
+    pub data: &'a Path,
+    pub tax: &'a Taxonomy,
+    pub selection: Selection,
+    pub trend: TrendOptions,
+    /// The claims to check (the scorecard and one chart each).
+    pub predictions: Vec<Prediction>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Errors of [`generate`].
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    #[error(transparent)]
+    Trends(#[from] TrendError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+}
+
+/// The analysis and the report made from it; no report when the selection holds no posting.
+pub fn generate(req: &ReportRequest<'_>) -> Result<(Analysis, Option<Report>), GenerateError> {
+    let wants = Wants { facts: true, predictions: req.predictions.clone() };
+    let a = crate::analysis::analyse(req.data, req.tax, &req.selection, &wants)?;
+    if a.is_empty() {
+        return Ok((a, None));
+    }
+    let rows = compute(&a, req.tax, &req.trend)?;
+    let csv = to_csv(&rows, false);
+    let opts = ReportOptions {
+        width: req.width,
+        height: req.height,
+        period_name: match req.trend.by {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::Year => "year",
+        }
+        .to_string(),
+        source_note: a.source_note(),
+    };
+    let verdicts = claims::verdict_rows(&a.claims, &a.evaluations(), &opts);
+    let mut extra = claims::extra_charts(&a, &opts)?;
+    if !verdicts.is_empty() {
+        extra.insert(
+            0,
+            ("scorecard.png".into(), "Scorecard: the article's claims".into(), claims::scorecard(&verdicts, &opts)?),
+        );
+    }
+    let rep = build(req.tax, &rows, csv, &verdicts, extra, &opts)?;
+    Ok((a, Some(rep)))
+}
+
+/// [`generate`], then [`Report::write`] into `out` when there is a report.
+pub fn generate_to(req: &ReportRequest<'_>, out: &Path) -> Result<(Analysis, Option<Report>), GenerateError> {
+    let (a, rep) = generate(req)?;
+    if let Some(r) = &rep {
+        r.write(out)?;
+    }
+    Ok((a, rep))
 }

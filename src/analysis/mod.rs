@@ -1,0 +1,362 @@
+//! Analysis: the match index in, the aggregates every analysis command needs out.
+//!
+//! In: a data directory, a keyword [`Taxonomy`], a [`Selection`] (months, sources) and what to
+//! derive ([`Wants`]: roles/salaries, the claims to collect). Out: an [`Analysis`] — per
+//! (month, source) [`Cell`]s (postings, postings per keyword, per role, stated salaries), and
+//! each claim's [`ClaimData`], collected in one pass. `trends`, `check`, `report` and `run` all
+//! start here ([`crate::trends`] turns cells into rows, [`crate::report`] into files).
+//!
+//! Nothing here reads posting text: [`crate::index::ensure_index`] matches the parts that have
+//! no index file yet, then the index is read one month at a time (parts of a month in parallel),
+//! so memory is bounded by the aggregates and the largest month, not by the corpus. Within a
+//! month, rows are taken in id order, so the result does not depend on how parts are split.
+//! Damaged parts are skipped and listed in [`Analysis::problems`] (the caller says so and exits 1).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use crate::index::{IndexError, IndexPart, PartProblem};
+use crate::keywords::Taxonomy;
+use crate::predictions::{self, ClaimCollector, ClaimData, Evaluation, PostingFacts, Prediction};
+
+pub mod read;
+
+/// Which postings to analyse.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub since: Option<String>,
+    pub until: Option<String>,
+    /// Only these sources (empty: all).
+    pub sources: Vec<String>,
+}
+
+impl Selection {
+    /// A usage error when `since` is after `until`.
+    pub fn check(&self) -> Result<(), AnalysisError> {
+        match (&self.since, &self.until) {
+            (Some(s), Some(u)) if s > u => Err(AnalysisError::Reversed { since: s.clone(), until: u.clone() }),
+            _ => Ok(()),
+        }
+    }
+
+    fn keeps_source(&self, s: &str) -> bool {
+        self.sources.is_empty() || self.sources.iter().any(|x| x == s)
+    }
+}
+
+/// What to derive beyond keyword counts.
+#[derive(Debug, Clone, Default)]
+pub struct Wants {
+    /// Roles and stated salaries per cell.
+    pub facts: bool,
+    /// Claims to collect data for (one pass for all).
+    pub predictions: Vec<Prediction>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisError {
+    #[error("the data directory {} does not exist (give the right one with --data DIR)", .0.display())]
+    NoDataDir(PathBuf),
+    #[error("--since {since} is after --until {until}")]
+    Reversed { since: String, until: String },
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+impl AnalysisError {
+    /// Every analysis error is fatal or a usage error: exit 2.
+    pub fn exit_code(&self) -> u8 {
+        crate::exit::FATAL
+    }
+}
+
+/// Counts of one (month, source).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cell {
+    pub postings: u64,
+    /// Postings mentioning each keyword, in taxonomy order.
+    pub keywords: Vec<u64>,
+    /// Postings in each role of [`crate::roles::ROLES`] (with [`Wants::facts`]).
+    pub roles: Vec<u64>,
+    /// Stated salaries `(annual, currency)`, in id order (with [`Wants::facts`]).
+    pub salaries: Vec<(f64, String)>,
+}
+
+impl Cell {
+    fn new(keywords: usize) -> Self {
+        Cell { keywords: vec![0; keywords], roles: vec![0; crate::roles::ROLES.len()], ..Default::default() }
+    }
+
+    fn merge(&mut self, o: Cell) {
+        self.postings += o.postings;
+        add_into(&mut self.keywords, &o.keywords);
+        add_into(&mut self.roles, &o.roles);
+        self.salaries.extend(o.salaries);
+    }
+}
+
+fn add_into(a: &mut [u64], b: &[u64]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+}
+
+/// The selected postings seen through the index.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// (month, source) → counts.
+    pub cells: BTreeMap<(String, String), Cell>,
+    /// Each wanted claim with its data.
+    pub claims: Vec<(Prediction, ClaimData)>,
+    /// Parts skipped because they could not be read (named once each).
+    pub problems: Vec<PartProblem>,
+    /// Index parts matched by this command (stale or new).
+    pub matched_parts: usize,
+    /// The index fingerprint read.
+    pub fp: String,
+}
+
+impl Analysis {
+    /// Number of postings selected.
+    pub fn postings(&self) -> u64 {
+        self.cells.values().map(|c| c.postings).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.postings() == 0
+    }
+
+    /// Evaluates every collected claim (Holm across the claims).
+    pub fn evaluations(&self) -> Vec<Evaluation> {
+        predictions::evaluate_all(&self.claims)
+    }
+
+    /// "hn: 54299 postings 2018-03..2026-01; greenhouse: ..." — what the charts are made of.
+    pub fn source_note(&self) -> String {
+        let mut per: BTreeMap<&str, (u64, &str, &str)> = BTreeMap::new();
+        for ((month, source), c) in &self.cells {
+            let e = per.entry(source.as_str()).or_insert((0, month.as_str(), month.as_str()));
+            e.0 += c.postings;
+            e.1 = e.1.min(month.as_str());
+            e.2 = e.2.max(month.as_str());
+        }
+        if per.is_empty() {
+            return "no postings".into();
+        }
+        per.iter().map(|(s, (n, a, b))| format!("{s}: {n} postings {a}..{b}")).collect::<Vec<_>>().join("; ")
+    }
+}
+
+/// Loads the predictions (a file or the built-in ones) and checks their keyword ids against the
+/// taxonomy. The one place claim files are read for analysis.
+pub fn load_predictions(path: Option<&Path>, tax: &Taxonomy) -> Result<Vec<Prediction>, predictions::PredictionError> {
+    let preds = match path {
+        Some(p) => predictions::load(p)?,
+        None => predictions::builtin()?,
+    };
+    let ids: Vec<&str> = tax.keywords().iter().map(|k| k.id.as_str()).collect();
+    predictions::validate(&preds, &ids)?;
+    Ok(preds)
+}
+
+/// Runs the analysis: brings the index up to date for the selected months, then reads it.
+pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> Result<Analysis, AnalysisError> {
+    if !data.is_dir() {
+        return Err(AnalysisError::NoDataDir(data.to_path_buf()));
+    }
+    sel.check()?;
+    let set = crate::index::ensure_index(data, tax, sel.since.as_deref(), sel.until.as_deref())?;
+    let ctx = read::Context::new(tax);
+    let mut months: BTreeMap<&str, Vec<&IndexPart>> = BTreeMap::new();
+    for p in &set.parts {
+        months.entry(p.month.as_str()).or_default().push(p);
+    }
+    let months: Vec<(&str, Vec<&IndexPart>)> = months.into_iter().collect();
+    let ids: HashMap<&str, usize> = tax.keywords().iter().enumerate().map(|(i, k)| (k.id.as_str(), i)).collect();
+    let mut collectors: Vec<ClaimCollector> = wants.predictions.iter().map(ClaimCollector::new).collect();
+    let problems = Mutex::new(set.problems.clone());
+    let claims = !collectors.is_empty();
+    let mut out = Analysis { fp: set.fp.clone(), ..Default::default() };
+    // A few months at a time: read and count in parallel, feed the claims in month order.
+    let batch = rayon::current_num_threads().max(1) * 2;
+    for chunk in months.chunks(batch) {
+        let results: Vec<(BTreeMap<String, Cell>, Vec<read::Row>)> = chunk
+            .par_iter()
+            .map(|(month, parts)| {
+                let df = ctx.read_month(parts, wants.facts || claims, sel, &problems);
+                let Some(df) = df else { return (BTreeMap::new(), Vec::new()) };
+                let cells = count_month(&df, &ids, tax.keywords().len(), wants.facts).unwrap_or_else(|e| {
+                    problems.lock().expect("not poisoned").push(PartProblem {
+                        path: PathBuf::from(format!("index month={month}")),
+                        reason: e.to_string(),
+                    });
+                    BTreeMap::new()
+                });
+                let rows = if claims { read::rows(&df).unwrap_or_default() } else { Vec::new() };
+                (cells, rows)
+            })
+            .collect();
+        for ((month, _), (cells, rows)) in chunk.iter().zip(results) {
+            for (source, c) in cells {
+                match out.cells.entry((month.to_string(), source)) {
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        v.insert(c);
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut o) => o.get_mut().merge(c),
+                }
+            }
+            if claims {
+                feed(&mut collectors, month, &rows);
+            }
+        }
+    }
+    out.claims = wants.predictions.iter().cloned().zip(collectors.into_iter().map(ClaimCollector::finish)).collect();
+    let mut problems = problems.into_inner().expect("not poisoned");
+    problems.dedup();
+    out.problems = problems;
+    out.matched_parts = set.matched + ctx.rebuilt();
+    Ok(out)
+}
+
+/// Counts one month's index rows per source.
+fn count_month(
+    df: &DataFrame,
+    ids: &HashMap<&str, usize>,
+    n_keywords: usize,
+    facts: bool,
+) -> Result<BTreeMap<String, Cell>, PolarsError> {
+    let source = df.column("source")?.str()?;
+    let kw = read::Lists::new(df.column("keywords")?.list()?)?;
+    let roles = if facts { Some(read::Lists::new(df.column("roles")?.list()?)?) } else { None };
+    let (annual, currency) = if facts {
+        (Some(df.column("salary_annual")?.f64()?), Some(df.column("salary_currency")?.str()?))
+    } else {
+        (None, None)
+    };
+    let mut cells: BTreeMap<String, Cell> = BTreeMap::new();
+    let mut last: Option<(&str, Cell)> = None;
+    for i in 0..df.height() {
+        let s = source.get(i).unwrap_or("");
+        // Rows of one source come in runs: count into a local cell, store it when the source changes.
+        if last.as_ref().is_none_or(|(ls, _)| *ls != s) {
+            if let Some((ls, c)) = last.take() {
+                cells.entry(ls.to_string()).or_insert_with(|| Cell::new(n_keywords)).merge(c);
+            }
+            last = Some((s, Cell::new(n_keywords)));
+        }
+        let cell = &mut last.as_mut().expect("set above").1;
+        cell.postings += 1;
+        for k in kw.row(i) {
+            if let Some(&j) = ids.get(k) {
+                cell.keywords[j] += 1;
+            }
+        }
+        if let Some(roles) = &roles {
+            for r in roles.row(i) {
+                if let Some(j) = crate::roles::ROLES.iter().position(|x| *x == r) {
+                    cell.roles[j] += 1;
+                }
+            }
+        }
+        if let (Some(a), Some(c)) = (annual, currency)
+            && let (Some(a), Some(c)) = (a.get(i), c.get(i))
+        {
+            cell.salaries.push((a, c.to_string()));
+        }
+    }
+    if let Some((ls, c)) = last {
+        cells.entry(ls.to_string()).or_insert_with(|| Cell::new(n_keywords)).merge(c);
+    }
+    Ok(cells)
+}
+
+/// Feeds one month's rows (id order) to every claim's collector, claims in parallel.
+fn feed(collectors: &mut [ClaimCollector], month: &str, rows: &[read::Row]) {
+    collectors.par_iter_mut().for_each(|c| {
+        for r in rows {
+            c.add(&PostingFacts {
+                source: &r.source,
+                month,
+                keywords: &r.keywords,
+                roles: &r.roles,
+                salary: r.salary.as_ref().map(|(a, cur)| (*a, cur.as_str())),
+                seniority: &r.seniority,
+            });
+        }
+    });
+}
+
+/// What the dataset holds, to explain an empty selection.
+#[derive(Debug, Default)]
+pub struct Coverage {
+    /// Source → postings.
+    pub sources: BTreeMap<String, u64>,
+    pub months: BTreeSet<String>,
+}
+
+impl Coverage {
+    /// Reads every index part's `source` column (matching unindexed parts first).
+    pub fn of(data: &Path, tax: &Taxonomy) -> Result<Coverage, AnalysisError> {
+        let a = analyse(data, tax, &Selection::default(), &Wants::default())?;
+        let mut c = Coverage::default();
+        for ((month, source), cell) in &a.cells {
+            *c.sources.entry(source.clone()).or_default() += cell.postings;
+            c.months.insert(month.clone());
+        }
+        Ok(c)
+    }
+
+    /// Why a selection is empty, in one sentence.
+    pub fn explain(&self, data: &Path, sel: &Selection) -> String {
+        if self.sources.is_empty() {
+            return format!(
+                "no postings in {}: the dataset is empty (add some with `jobtrend ingest html PATH` or `jobtrend run`)",
+                data.display()
+            );
+        }
+        let srcs: Vec<String> = self.sources.iter().map(|(s, n)| format!("{s} ({n})")).collect();
+        let (first, last) =
+            (self.months.first().cloned().unwrap_or_default(), self.months.last().cloned().unwrap_or_default());
+        let unknown: Vec<&str> =
+            sel.sources.iter().filter(|s| !self.sources.contains_key(*s)).map(String::as_str).collect();
+        let why = if !unknown.is_empty() {
+            format!("no source named {}", unknown.join(", "))
+        } else {
+            "no postings of the selected sources in the selected months".to_string()
+        };
+        format!(
+            "no postings in {} for this selection: {why}. The data cover {first}..{last}; sources: {}",
+            data.display(),
+            srcs.join(", ")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reversed_dates_are_refused() {
+        let sel = Selection { since: Some("2025-01".into()), until: Some("2024-01".into()), sources: vec![] };
+        assert!(matches!(sel.check(), Err(AnalysisError::Reversed { .. })));
+        let ok = Selection { since: Some("2024-01".into()), until: Some("2024-01".into()), sources: vec![] };
+        assert!(ok.check().is_ok());
+    }
+
+    #[test]
+    fn explains_an_unknown_source() {
+        let mut c = Coverage::default();
+        c.sources.insert("hn".into(), 10);
+        c.months.insert("2024-01".into());
+        c.months.insert("2024-03".into());
+        let sel = Selection { sources: vec!["hnn".into()], ..Default::default() };
+        let msg = c.explain(Path::new("d"), &sel);
+        assert!(msg.contains("no source named hnn"), "{msg}");
+        assert!(msg.contains("2024-01..2024-03") && msg.contains("hn (10)"), "{msg}");
+    }
+}

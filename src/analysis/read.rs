@@ -1,0 +1,159 @@
+//! Reading the index one month at a time.
+//!
+//! In: the [`IndexPart`]s of one month. Out: one DataFrame of their rows (selected sources only,
+//! id order when the claims need it), or `None` when nothing could be read. An index file that
+//! cannot be read is rebuilt from its postings part; a postings part that cannot be read either is
+//! reported once (path and reason) and skipped.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use polars::prelude::*;
+
+use super::Selection;
+use crate::index::{self, IndexPart, PartData, PartProblem};
+use crate::keywords::{Matcher, Taxonomy};
+
+/// Columns read for keyword counts only, and with roles/salaries/claims.
+const BASE: &[&str] = &["id", "source", "keywords"];
+const FACTS: &[&str] = &["id", "source", "keywords", "roles", "seniority", "salary_annual", "salary_currency"];
+
+/// What reading needs beyond the parts: where to rebuild a damaged index file.
+pub struct Context<'a> {
+    tax: &'a Taxonomy,
+    matcher: OnceLock<Option<Matcher>>,
+    rebuilt: AtomicUsize,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(tax: &'a Taxonomy) -> Self {
+        Context { tax, matcher: OnceLock::new(), rebuilt: AtomicUsize::new(0) }
+    }
+
+    /// Index files rebuilt because they could not be read.
+    pub fn rebuilt(&self) -> usize {
+        self.rebuilt.load(Ordering::Relaxed)
+    }
+
+    /// The rows of one month's parts (selected sources), sorted by id when `facts`.
+    pub fn read_month(
+        &self,
+        parts: &[&IndexPart],
+        facts: bool,
+        sel: &Selection,
+        problems: &Mutex<Vec<PartProblem>>,
+    ) -> Option<DataFrame> {
+        let cols = if facts { FACTS } else { BASE };
+        let mut frames = Vec::with_capacity(parts.len());
+        for p in parts {
+            match self.read_part(p, cols) {
+                Ok(df) => frames.push(df),
+                Err(problem) => problems.lock().expect("not poisoned").push(problem),
+            }
+        }
+        let mut df = frames.pop()?;
+        for f in frames.iter().rev() {
+            // Order does not matter: sorted below when it does.
+            df.vstack_mut(f).ok()?;
+        }
+        if !sel.sources.is_empty() {
+            let mask: BooleanChunked = df
+                .column("source")
+                .ok()?
+                .str()
+                .ok()?
+                .iter()
+                .map(|s| Some(s.is_some_and(|s| sel.keeps_source(s))))
+                .collect();
+            df = df.filter(&mask).ok()?;
+        }
+        if facts || parts.len() > 1 {
+            df = df.sort(["id"], SortMultipleOptions::default()).ok()?;
+        }
+        Some(df)
+    }
+
+    fn read_part(&self, p: &IndexPart, cols: &[&str]) -> Result<DataFrame, PartProblem> {
+        match &p.data {
+            PartData::Memory(df) => df.select(cols.iter().copied()).map_err(|e| problem(&p.postings, &e.to_string())),
+            PartData::File(path) => match index::read_parquet(path, cols) {
+                Ok(df) => Ok(df),
+                Err(reason) => {
+                    tracing::warn!("index file {}: {reason}; rebuilding it", path.display());
+                    self.rebuild(p, path, cols)
+                }
+            },
+        }
+    }
+
+    /// Re-matches a postings part whose index file is damaged.
+    fn rebuild(&self, p: &IndexPart, dest: &Path, cols: &[&str]) -> Result<DataFrame, PartProblem> {
+        let Some(matcher) = self.matcher.get_or_init(|| Matcher::new(self.tax).ok()) else {
+            return Err(problem(&p.postings, "the keyword matcher could not be built"));
+        };
+        let mut df = index::match_part(&p.postings, self.tax, matcher).map_err(|r| problem(&p.postings, &r))?;
+        self.rebuilt.fetch_add(1, Ordering::Relaxed);
+        if let Err(e) = index::write_atomic(dest, &mut df) {
+            tracing::warn!("could not rewrite {} ({e}); using it from memory", dest.display());
+        }
+        df.select(cols.iter().copied()).map_err(|e| problem(&p.postings, &e.to_string()))
+    }
+}
+
+fn problem(path: &Path, reason: &str) -> PartProblem {
+    PartProblem { path: path.to_path_buf(), reason: reason.to_string() }
+}
+
+/// A list-of-strings column, row by row, without a Series per row.
+pub struct Lists {
+    offsets: Vec<i64>,
+    values: StringChunked,
+}
+
+impl Lists {
+    pub fn new(ca: &ListChunked) -> Result<Self, PolarsError> {
+        let ca = ca.rechunk();
+        let offsets = ChunkExplode::offsets(&*ca)?.as_slice().to_vec();
+        let values = ca.get_inner().str()?.rechunk().into_owned();
+        Ok(Lists { offsets, values })
+    }
+
+    /// The strings of row `i`.
+    pub fn row(&self, i: usize) -> impl Iterator<Item = &str> + '_ {
+        let (a, b) = (self.offsets.get(i).copied().unwrap_or(0), self.offsets.get(i + 1).copied().unwrap_or(0));
+        (a..b).filter_map(move |j| self.values.get(j as usize))
+    }
+}
+
+/// One index row, owned, as the claim collectors take it.
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    pub source: String,
+    pub keywords: Vec<String>,
+    pub roles: Vec<String>,
+    /// `""` when unknown.
+    pub seniority: String,
+    pub salary: Option<(f64, String)>,
+}
+
+/// The rows of a month frame read with the fact columns, in its order.
+pub fn rows(df: &DataFrame) -> Result<Vec<Row>, PolarsError> {
+    let source = df.column("source")?.str()?;
+    let kw = Lists::new(df.column("keywords")?.list()?)?;
+    let roles = Lists::new(df.column("roles")?.list()?)?;
+    let seniority = df.column("seniority")?.str()?;
+    let (annual, currency) = (df.column("salary_annual")?.f64()?, df.column("salary_currency")?.str()?);
+    Ok((0..df.height())
+        .map(|i| Row {
+            source: source.get(i).unwrap_or("").to_string(),
+            keywords: kw.row(i).map(str::to_string).collect(),
+            roles: roles.row(i).map(str::to_string).collect(),
+            seniority: seniority.get(i).unwrap_or("").to_string(),
+            salary: match (annual.get(i), currency.get(i)) {
+                (Some(a), Some(c)) => Some((a, c.to_string())),
+                _ => None,
+            },
+        })
+        .collect())
+}

@@ -1,0 +1,527 @@
+//! The match index: what analysis needs to know about each posting, computed once.
+//!
+//! In: postings (in memory at ingest time, or read back from a postings part) and a keyword
+//! [`Taxonomy`]. Out: one Parquet file per postings part,
+//! `<data>/index/fp=<16 hex>/month=YYYY-MM/<same file name as the postings part>`, Hive-partitioned
+//! like the postings (DuckDB: `read_parquet('data/index/fp=<fp>/**/*.parquet', hive_partitioning=true)`).
+//!
+//! - **Columns**: `id, source, keywords (List<String>: keyword ids), roles (List<String>),
+//!   seniority (String, null when unknown), salary_annual (Float64), salary_currency (String),
+//!   posted_at (ms, as in the postings), url, content_hash`. `month` lives in the path.
+//! - **Fingerprint** `fp`: xxh3-64 of the taxonomy's fingerprint and [`INDEX_VERSION`], so editing
+//!   `keywords/` (or `--keywords-dir`) selects another directory and re-matches lazily.
+//!   `fp=<fp>/taxonomy.json` names the keyword ids, the version and whether it is the built-in
+//!   taxonomy; `<data>/index/CURRENT` holds the built-in taxonomy's fp (what Spark/DuckDB should
+//!   read; `jobtrend index --fingerprint` is not needed: `cat data/index/CURRENT`).
+//!   Directories of older fps are kept (a taxonomy switched back costs nothing); `stats` lists them
+//!   with their sizes and they can be deleted at any time.
+//! - **Writes** are atomic (hidden `.idx-*.tmp` + rename) and happen without the writer lock:
+//!   ingest writes one index part after each postings part ([`part_hook`]); analysis commands
+//!   call [`ensure_index`], which matches only the parts that have no index file under the current
+//!   fp. Two readers building the same part rename identical content: the race is harmless.
+//!   Readers ignore temp files; the next lock holder removes leftovers ([`remove_temp_files`]).
+//! - When the data directory is not writable, [`ensure_index`] matches in memory for this command
+//!   and warns once.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::keywords::{Matcher, Taxonomy};
+use crate::posting::{Posting, Salary};
+
+/// Version of the per-posting extraction the index stores. Bump it when the matcher, the role
+/// classifier, the seniority rules or the salary extraction change: every index is then rebuilt
+/// (lazily, by the next analysis command) under a new fingerprint.
+pub const INDEX_VERSION: u32 = 1;
+
+/// Errors of the index.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{}: {source}", path.display())]
+    Parquet { path: PathBuf, source: PolarsError },
+    #[error("could not build the keyword matcher: {0}")]
+    Matcher(String),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
+    move |source| IndexError::Io { path: path.to_path_buf(), source }
+}
+
+/// The index directory's fingerprint for a taxonomy (16 hex digits).
+pub fn fingerprint(tax: &Taxonomy) -> String {
+    let mut buf = tax.fingerprint().to_le_bytes().to_vec();
+    buf.extend_from_slice(&INDEX_VERSION.to_le_bytes());
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&buf))
+}
+
+/// `<data>/index/fp=<fp>`.
+pub fn fp_dir(data: &Path, fp: &str) -> PathBuf {
+    data.join("index").join(format!("fp={fp}"))
+}
+
+/// The index file of a postings part (`<data>/postings/month=M/NAME` → `<data>/index/fp=<fp>/month=M/NAME`).
+pub fn index_path(data: &Path, fp: &str, part: &Path) -> Option<PathBuf> {
+    let name = part.file_name()?;
+    let month = part.parent()?.file_name()?;
+    Some(fp_dir(data, fp).join(month).join(name))
+}
+
+/// The month of a part file, from its `month=YYYY-MM` directory.
+pub fn month_of_part(part: &Path) -> Option<String> {
+    let dir = part.parent()?.file_name()?.to_str()?;
+    dir.strip_prefix("month=").map(str::to_string)
+}
+
+/// One posting as the extractors see it.
+#[derive(Debug, Clone, Copy)]
+pub struct PostingView<'a> {
+    pub id: &'a str,
+    pub source: &'a str,
+    pub title: Option<&'a str>,
+    pub text: &'a str,
+    /// A salary the source states in structured fields.
+    pub stated: Option<&'a Salary>,
+    pub posted_at_ms: Option<i64>,
+    pub url: Option<&'a str>,
+    pub content_hash: &'a str,
+}
+
+impl<'a> From<&'a Posting> for PostingView<'a> {
+    fn from(p: &'a Posting) -> Self {
+        PostingView {
+            id: &p.id,
+            source: &p.source,
+            title: p.title.as_deref(),
+            text: &p.text,
+            stated: p.salary.as_ref(),
+            posted_at_ms: p.posted_at.map(|t| t.timestamp_millis()),
+            url: p.url.as_deref(),
+            content_hash: &p.content_hash,
+        }
+    }
+}
+
+/// What the index stores about one posting (besides the fields copied as they are).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facts {
+    /// Indices into `Taxonomy::keywords()`, sorted.
+    pub keywords: Vec<usize>,
+    pub roles: Vec<&'static str>,
+    /// `""` when unknown.
+    pub seniority: &'static str,
+    /// Annual salary and currency: the source's structured fields, else the text.
+    pub salary: Option<(f64, String)>,
+}
+
+/// Keywords, roles, seniority and salary of one posting.
+pub fn facts(matcher: &Matcher, p: &PostingView<'_>) -> Facts {
+    let keywords = matcher.find(p.text).into_iter().map(|(k, _)| k).collect();
+    let roles = crate::roles::classify(p.title, p.text, p.source);
+    let head = p.title.unwrap_or_else(|| p.text.lines().next().unwrap_or(""));
+    let seniority = crate::salary::seniority(head);
+    let salary = p
+        .stated
+        .cloned()
+        .or_else(|| crate::salary::extract(p.text))
+        .and_then(|s| crate::salary::annualise(&s).map(|a| (a, s.currency)));
+    Facts { keywords, roles, seniority, salary }
+}
+
+/// Matches postings on all cores and returns their index frame.
+pub fn index_frame(tax: &Taxonomy, matcher: &Matcher, rows: &[PostingView<'_>]) -> Result<DataFrame, PolarsError> {
+    let facts: Vec<Facts> = rows.par_iter().map(|p| facts(matcher, p)).collect();
+    let ids = tax.keywords();
+    let n = rows.len();
+    let mut kw = ListStringChunkedBuilder::new("keywords".into(), n, n * 4);
+    let mut ro = ListStringChunkedBuilder::new("roles".into(), n, n);
+    for f in &facts {
+        kw.append_values_iter(f.keywords.iter().map(|&k| ids[k].id.as_str()));
+        ro.append_values_iter(f.roles.iter().copied());
+    }
+    let strs = |name: &str, v: Vec<Option<&str>>| Column::from(Series::new(name.into(), v));
+    let posted = Series::new("posted_at".into(), rows.iter().map(|p| p.posted_at_ms).collect::<Vec<_>>())
+        .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?;
+    let cols = vec![
+        strs("id", rows.iter().map(|p| Some(p.id)).collect()),
+        strs("source", rows.iter().map(|p| Some(p.source)).collect()),
+        Column::from(kw.finish().into_series()),
+        Column::from(ro.finish().into_series()),
+        strs("seniority", facts.iter().map(|f| Some(f.seniority).filter(|s| !s.is_empty())).collect()),
+        Column::from(Series::new(
+            "salary_annual".into(),
+            facts.iter().map(|f| f.salary.as_ref().map(|s| s.0)).collect::<Vec<_>>(),
+        )),
+        strs("salary_currency", facts.iter().map(|f| f.salary.as_ref().map(|s| s.1.as_str())).collect()),
+        Column::from(posted),
+        strs("url", rows.iter().map(|p| p.url).collect()),
+        strs("content_hash", rows.iter().map(|p| Some(p.content_hash)).collect()),
+    ];
+    DataFrame::new(n, cols)
+}
+
+/// Writes an index frame atomically to `dest` (hidden temp file in the same directory, then rename).
+pub fn write_atomic(dest: &Path, df: &mut DataFrame) -> Result<(), IndexError> {
+    let dir = dest.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let tmp = tempfile::Builder::new().prefix(".idx-").suffix(".tmp").tempfile_in(dir).map_err(io_err(dir))?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file());
+        ParquetWriter::new(&mut w)
+            .with_compression(ParquetCompression::Zstd(None))
+            .finish(df)
+            .map_err(|source| IndexError::Parquet { path: dest.to_path_buf(), source })?;
+        w.flush().map_err(io_err(dest))?;
+    }
+    tmp.persist(dest).map_err(|e| IndexError::Io { path: dest.to_path_buf(), source: e.error })?;
+    pause_point();
+    Ok(())
+}
+
+/// Test knob: `JOBTREND_INDEX_PAUSE_AFTER=N` stops (blocks forever) after the N-th index part this
+/// process writes, so the kill tests can kill at a known point without timing guesses.
+fn pause_point() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static WRITTEN: AtomicUsize = AtomicUsize::new(0);
+    let Some(n) = std::env::var("JOBTREND_INDEX_PAUSE_AFTER").ok().and_then(|v| v.parse::<usize>().ok()) else {
+        return;
+    };
+    if WRITTEN.fetch_add(1, Ordering::SeqCst) + 1 >= n {
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
+/// The `taxonomy.json` of an index directory.
+#[derive(Debug, Serialize)]
+struct TaxonomyNote<'a> {
+    fingerprint: &'a str,
+    index_version: u32,
+    builtin: bool,
+    keywords: Vec<&'a str>,
+}
+
+/// Writes `fp=<fp>/taxonomy.json` (and `index/CURRENT` for the built-in taxonomy) if missing.
+fn describe(data: &Path, fp: &str, tax: &Taxonomy) -> Result<(), IndexError> {
+    let dir = fp_dir(data, fp);
+    let note_path = dir.join("taxonomy.json");
+    let builtin = Taxonomy::builtin().is_ok_and(|b| b.fingerprint() == tax.fingerprint());
+    if !note_path.exists() {
+        let note = TaxonomyNote {
+            fingerprint: fp,
+            index_version: INDEX_VERSION,
+            builtin,
+            keywords: tax.keywords().iter().map(|k| k.id.as_str()).collect(),
+        };
+        let text = serde_json::to_string_pretty(&note).unwrap_or_default() + "\n";
+        write_text_atomic(&note_path, &text)?;
+    }
+    let current = data.join("index").join("CURRENT");
+    if builtin && fs::read_to_string(&current).map(|s| s.trim() != fp).unwrap_or(true) {
+        write_text_atomic(&current, &format!("{fp}\n"))?;
+    }
+    Ok(())
+}
+
+fn write_text_atomic(dest: &Path, text: &str) -> Result<(), IndexError> {
+    let dir = dest.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let mut tmp = tempfile::Builder::new().prefix(".idx-").suffix(".tmp").tempfile_in(dir).map_err(io_err(dir))?;
+    tmp.write_all(text.as_bytes()).map_err(io_err(dest))?;
+    tmp.persist(dest).map_err(|e| IndexError::Io { path: dest.to_path_buf(), source: e.error })?;
+    Ok(())
+}
+
+/// Removes `.idx-*.tmp` files killed runs left under `<data>/index` (the caller holds the lock).
+pub fn remove_temp_files(data: &Path) {
+    fn walk(dir: &Path, depth: usize) {
+        let Ok(rd) = fs::read_dir(dir) else { return };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let path = e.path();
+            if path.is_dir() && depth < 3 {
+                walk(&path, depth + 1);
+            } else if name.starts_with(".idx-") && name.ends_with(".tmp") {
+                tracing::info!("removing unfinished index file {}", path.display());
+                let _ = fs::remove_file(&path);
+            }
+        }
+    }
+    walk(&data.join("index"), 0);
+}
+
+/// The writer side: what ingest calls after each postings part it writes.
+pub struct PartIndexer {
+    data: PathBuf,
+    fp: String,
+    tax: Taxonomy,
+    matcher: Matcher,
+}
+
+impl PartIndexer {
+    pub fn new(data: &Path, tax: Taxonomy) -> Result<Self, IndexError> {
+        let matcher = Matcher::new(&tax).map_err(|e| IndexError::Matcher(e.to_string()))?;
+        Ok(PartIndexer { data: data.to_path_buf(), fp: fingerprint(&tax), tax, matcher })
+    }
+
+    /// Matches the postings of one written part and writes its index file.
+    pub fn index_part(&self, part: &Path, rows: &[Posting]) -> Result<(), IndexError> {
+        let Some(dest) = index_path(&self.data, &self.fp, part) else { return Ok(()) };
+        let views: Vec<PostingView> = rows.iter().map(PostingView::from).collect();
+        let mut df = index_frame(&self.tax, &self.matcher, &views)
+            .map_err(|source| IndexError::Parquet { path: dest.clone(), source })?;
+        write_atomic(&dest, &mut df)?;
+        describe(&self.data, &self.fp, &self.tax)
+    }
+}
+
+/// A store hook that writes the index of each part the store writes, under `tax`. Also removes
+/// index temp files killed runs left (the caller holds the store's lock).
+pub fn part_hook(data: &Path, tax: Taxonomy) -> Result<crate::store::PartHook, IndexError> {
+    remove_temp_files(data);
+    let ix = PartIndexer::new(data, tax)?;
+    Ok(Box::new(move |part, rows| ix.index_part(part, rows).map_err(|e| e.to_string())))
+}
+
+/// Where an index part's rows are.
+#[derive(Debug, Clone)]
+pub enum PartData {
+    File(PathBuf),
+    /// Matched in memory (the data directory is not writable).
+    Memory(DataFrame),
+}
+
+/// One index part, with the postings part it describes.
+#[derive(Debug, Clone)]
+pub struct IndexPart {
+    pub month: String,
+    pub postings: PathBuf,
+    pub data: PartData,
+}
+
+/// A part that could not be used, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartProblem {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+impl std::fmt::Display for PartProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.reason)
+    }
+}
+
+/// The index of a dataset under one taxonomy, ready to read.
+#[derive(Debug, Default)]
+pub struct IndexSet {
+    pub fp: String,
+    pub parts: Vec<IndexPart>,
+    /// Parts matched by this call (stale or new).
+    pub matched: usize,
+    /// Postings parts that could not be read (skipped).
+    pub problems: Vec<PartProblem>,
+}
+
+/// Makes sure every postings part with a month in `months` (inclusive bounds) has an index file
+/// under the taxonomy's fingerprint, matching only those that do not. Damaged postings parts are
+/// reported in [`IndexSet::problems`] and skipped.
+pub fn ensure_index(
+    data: &Path,
+    tax: &Taxonomy,
+    since: Option<&str>,
+    until: Option<&str>,
+) -> Result<IndexSet, IndexError> {
+    let fp = fingerprint(tax);
+    let parts = crate::store::part_files(data)
+        .map_err(|e| IndexError::Io { path: data.join("postings"), source: std::io::Error::other(e.to_string()) })?;
+    let mut set = IndexSet { fp: fp.clone(), ..Default::default() };
+    let mut matcher: Option<Matcher> = None;
+    let mut writable = true;
+    for part in parts {
+        let Some(month) = month_of_part(&part) else { continue };
+        if since.is_some_and(|s| month.as_str() < s) || until.is_some_and(|u| month.as_str() > u) {
+            continue;
+        }
+        let Some(dest) = index_path(data, &fp, &part) else { continue };
+        if dest.exists() {
+            set.parts.push(IndexPart { month, postings: part, data: PartData::File(dest) });
+            continue;
+        }
+        if matcher.is_none() {
+            matcher = Some(Matcher::new(tax).map_err(|e| IndexError::Matcher(e.to_string()))?);
+        }
+        let m = matcher.as_ref().expect("set above");
+        let mut df = match match_part(&part, tax, m) {
+            Ok(df) => df,
+            Err(reason) => {
+                set.problems.push(PartProblem { path: part, reason });
+                continue;
+            }
+        };
+        set.matched += 1;
+        if writable {
+            match write_atomic(&dest, &mut df).and_then(|()| describe(data, &fp, tax)) {
+                Ok(()) => {
+                    set.parts.push(IndexPart { month, postings: part, data: PartData::File(dest) });
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!("cannot write the match index ({e}); matching in memory for this command");
+                    writable = false;
+                }
+            }
+        }
+        set.parts.push(IndexPart { month, postings: part, data: PartData::Memory(df) });
+    }
+    tracing::info!("index fp={fp}: {} parts, {} matched now", set.parts.len(), set.matched);
+    Ok(set)
+}
+
+/// Reads one postings part's text and matches it; the error is the reason.
+pub fn match_part(part: &Path, tax: &Taxonomy, matcher: &Matcher) -> Result<DataFrame, String> {
+    let df = read_parquet(
+        part,
+        &[
+            "id",
+            "source",
+            "title",
+            "text",
+            "posted_at",
+            "url",
+            "content_hash",
+            "salary_min",
+            "salary_max",
+            "salary_currency",
+            "salary_period",
+        ],
+    )?;
+    let e = |x: PolarsError| x.to_string();
+    let s = |name: &str| df.column(name).and_then(|c| c.str().cloned()).map_err(e);
+    let (id, source, title, text, url, hash) =
+        (s("id")?, s("source")?, s("title")?, s("text")?, s("url")?, s("content_hash")?);
+    let (scur, sper) = (s("salary_currency")?, s("salary_period")?);
+    let f = |name: &str| df.column(name).and_then(|c| c.f64().cloned()).map_err(e);
+    let (smin, smax) = (f("salary_min")?, f("salary_max")?);
+    let posted = df.column("posted_at").and_then(|c| c.cast(&DataType::Int64)).map_err(e)?;
+    let posted = posted.i64().map_err(e)?;
+    let stated: Vec<Option<Salary>> = (0..df.height())
+        .map(|i| match (smin.get(i), smax.get(i), scur.get(i), sper.get(i)) {
+            (Some(min), Some(max), Some(c), Some(p)) => {
+                Some(Salary { min, max, currency: c.to_string(), period: p.to_string() })
+            }
+            _ => None,
+        })
+        .collect();
+    let views: Vec<PostingView> = (0..df.height())
+        .map(|i| PostingView {
+            id: id.get(i).unwrap_or(""),
+            source: source.get(i).unwrap_or(""),
+            title: title.get(i),
+            text: text.get(i).unwrap_or(""),
+            stated: stated[i].as_ref(),
+            posted_at_ms: posted.get(i),
+            url: url.get(i),
+            content_hash: hash.get(i).unwrap_or(""),
+        })
+        .collect();
+    index_frame(tax, matcher, &views).map_err(e)
+}
+
+/// Reads some columns of one Parquet file; the error is the reason (the caller names the file).
+pub fn read_parquet(path: &Path, columns: &[&str]) -> Result<DataFrame, String> {
+    let file = fs::File::open(path).map_err(|e| e.to_string())?;
+    ParquetReader::new(file)
+        .with_columns(Some(columns.iter().map(|c| c.to_string()).collect()))
+        .finish()
+        .map_err(|e| e.to_string())
+}
+
+/// Index directories present: (fp, bytes, builtin-or-current marker), for `stats`.
+pub fn list_fps(data: &Path) -> Vec<(String, u64)> {
+    let Ok(rd) = fs::read_dir(data.join("index")) else { return Vec::new() };
+    let mut out: Vec<(String, u64)> = rd
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let fp = name.strip_prefix("fp=")?.to_string();
+            Some((fp, dir_size(&e.path())))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    let Ok(rd) = fs::read_dir(dir) else { return 0 };
+    rd.flatten()
+        .map(|e| {
+            let p = e.path();
+            if p.is_dir() { dir_size(&p) } else { e.metadata().map(|m| m.len()).unwrap_or(0) }
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_mirror_the_postings() {
+        let part = Path::new("/d/postings/month=2024-03/part-x.parquet");
+        assert_eq!(
+            index_path(Path::new("/d"), "00ff", part).unwrap(),
+            Path::new("/d/index/fp=00ff/month=2024-03/part-x.parquet")
+        );
+        assert_eq!(month_of_part(part).as_deref(), Some("2024-03"));
+    }
+
+    #[test]
+    fn fingerprint_follows_the_taxonomy() {
+        let tax = Taxonomy::builtin().unwrap();
+        let fp = fingerprint(&tax);
+        assert_eq!(fp.len(), 16);
+        assert_eq!(fp, fingerprint(&Taxonomy::builtin().unwrap()));
+    }
+
+    #[test]
+    fn frame_has_the_documented_columns() {
+        let tax = Taxonomy::builtin().unwrap();
+        let m = Matcher::new(&tax).unwrap();
+        let mut p = Posting::new(
+            "hn:1",
+            "hn",
+            "Acme | Senior Backend Engineer | Remote\nWe use Rust and PostgreSQL. $150k-$180k",
+        );
+        p.url = Some("https://example.com/1".into());
+        let p = p.finish(chrono::Utc::now());
+        let df = index_frame(&tax, &m, &[PostingView::from(&p)]).unwrap();
+        let names: Vec<&str> = df.get_column_names().iter().map(|s| s.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "id",
+                "source",
+                "keywords",
+                "roles",
+                "seniority",
+                "salary_annual",
+                "salary_currency",
+                "posted_at",
+                "url",
+                "content_hash"
+            ]
+        );
+        let f = facts(&m, &PostingView::from(&p));
+        assert!(f.keywords.iter().any(|&k| tax.keywords()[k].id == "postgresql"));
+        assert_eq!(f.seniority, "senior");
+        assert!(f.salary.is_some());
+    }
+}

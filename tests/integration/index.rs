@@ -1,0 +1,325 @@
+//! The match index (`data/index/fp=*/month=*/part-*.parquet`) and analysis that reads only it, through the
+//! binary: written at ingest, rebuilt when the taxonomy changes and not otherwise, a kill -9 while it is
+//! built leaves a readable dataset; missing data dirs, empty selections and damaged parts (issue 14).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use jobtrend::posting::Posting;
+use jobtrend::store::Store;
+
+use crate::common::{fixture, jobtrend, root, tempdir};
+
+fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = jobtrend().arg("--data").arg(data).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn parquet_files(dir: &Path) -> Vec<PathBuf> {
+    fn walk(d: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(d) else { return };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "parquet") {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out.sort();
+    out
+}
+
+/// The number in "N matched now" of `-v` output.
+fn matched_now(stderr: &str) -> usize {
+    let line = stderr.lines().find(|l| l.contains("matched now")).unwrap_or_else(|| panic!("no index line: {stderr}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let i = words.iter().position(|w| *w == "matched").unwrap();
+    words[i - 1].parse().unwrap()
+}
+
+fn current_fp(data: &Path) -> String {
+    std::fs::read_to_string(data.join("index/CURRENT")).unwrap().trim().to_string()
+}
+
+/// Postings in `months` (source, month, n), written straight to the store (no index yet).
+fn write_dataset(data: &Path, months: &[(&str, &str, usize)]) {
+    let mut store = Store::open(data, false).unwrap();
+    for (src, month, n) in months {
+        let rows = (0..*n)
+            .map(|i| {
+                let text = if i % 3 == 0 { "Backend in Rust with PostgreSQL" } else { "Backend in Python" };
+                let mut p = Posting::new(format!("{src}:{month}:{i}"), *src, text);
+                p.month = month.to_string();
+                p.finish(Utc::now())
+            })
+            .collect();
+        store.append(rows).unwrap();
+    }
+}
+
+fn ingest_fixtures(data: &Path) {
+    let (code, _, err) = run(data, &["-q", "ingest", "html", fixture("html/hn").to_str().unwrap()]);
+    assert!(code <= 1, "{err}");
+}
+
+#[test]
+fn ingest_writes_the_index_and_the_taxonomy_note() {
+    let tmp = tempdir();
+    let data = tmp.path().join("data");
+    ingest_fixtures(&data);
+    let fp = current_fp(&data);
+    assert_eq!(fp.len(), 16);
+    let postings = parquet_files(&data.join("postings"));
+    let index = parquet_files(&data.join(format!("index/fp={fp}")));
+    assert!(!postings.is_empty());
+    // One index part per postings part, same month directory and file name.
+    let rel = |base: &Path, v: &[PathBuf]| -> Vec<PathBuf> {
+        v.iter().map(|p| p.strip_prefix(base).unwrap().to_path_buf()).collect()
+    };
+    assert_eq!(rel(&data.join("postings"), &postings), rel(&data.join(format!("index/fp={fp}")), &index));
+    let note: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(data.join(format!("index/fp={fp}/taxonomy.json"))).unwrap())
+            .unwrap();
+    assert_eq!(note["builtin"], true);
+    assert_eq!(note["index_version"], jobtrend::index::INDEX_VERSION);
+    assert!(note["keywords"].as_array().unwrap().iter().any(|k| k == "postgresql"));
+    // The columns an outside reader relies on.
+    let df = jobtrend::index::read_parquet(
+        &index[0],
+        &[
+            "id",
+            "source",
+            "keywords",
+            "roles",
+            "seniority",
+            "salary_annual",
+            "salary_currency",
+            "posted_at",
+            "url",
+            "content_hash",
+        ],
+    )
+    .unwrap();
+    assert!(df.height() > 0);
+    // Nothing is left to match.
+    let (code, _, err) = run(&data, &["-v", "trends", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(matched_now(&err), 0, "{err}");
+}
+
+#[test]
+fn the_index_is_rebuilt_when_the_taxonomy_changes_and_not_otherwise() {
+    let tmp = tempdir();
+    let data = tmp.path().join("data");
+    ingest_fixtures(&data);
+    let parts = parquet_files(&data.join("postings")).len();
+    let fp = current_fp(&data);
+    let mtimes = |fp: &str| -> Vec<std::time::SystemTime> {
+        parquet_files(&data.join(format!("index/fp={fp}")))
+            .iter()
+            .map(|p| p.metadata().unwrap().modified().unwrap())
+            .collect()
+    };
+    let before = mtimes(&fp);
+    // A copy of the built-in taxonomy with one alias more: a new fingerprint, every part matched once.
+    let kw = tmp.path().join("keywords");
+    std::fs::create_dir_all(&kw).unwrap();
+    for e in std::fs::read_dir(root().join("keywords")).unwrap().flatten() {
+        std::fs::copy(e.path(), kw.join(e.file_name())).unwrap();
+    }
+    let db = kw.join("databases.toml");
+    let text = std::fs::read_to_string(&db).unwrap().replacen("aliases = [", "aliases = [\"postgres-compatible\", ", 1);
+    std::fs::write(&db, text).unwrap();
+    let kwd = kw.to_str().unwrap();
+    let (code, out_custom, err) = run(&data, &["-v", "trends", "--keywords-dir", kwd, "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(matched_now(&err), parts, "{err}");
+    let (code, again, err) = run(&data, &["-v", "trends", "--keywords-dir", kwd, "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(matched_now(&err), 0, "{err}");
+    assert_eq!(again, out_custom);
+    // The built-in index was neither rewritten nor needed again.
+    let (code, _, err) = run(&data, &["-v", "trends", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(matched_now(&err), 0, "{err}");
+    assert_eq!(mtimes(&fp), before);
+    // Both fingerprints are listed by stats.
+    let (code, out, _) = run(&data, &["stats"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().filter(|l| l.trim_start().starts_with("fp=")).count(), 2, "{out}");
+    // A new ingest indexes only the parts it writes.
+    let (code, _, err) = run(&data, &["-q", "ingest", "html", fixture("html/jsonld").to_str().unwrap()]);
+    assert!(code <= 1, "{err}");
+    let (_, _, err) = run(&data, &["-v", "trends", "--format", "csv"]);
+    assert_eq!(matched_now(&err), 0, "{err}");
+}
+
+fn wait_for(cond: impl Fn() -> bool, limit: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if cond() {
+            return true;
+        }
+        std::thread::yield_now();
+    }
+    false
+}
+
+#[test]
+fn kill_9_while_indexing_leaves_a_dataset_every_command_reads() {
+    let tmp = tempdir();
+    let data = tmp.path().join("data");
+    let months: Vec<String> = (1..=9).map(|m| format!("2024-{m:02}")).collect();
+    write_dataset(&data, &months.iter().map(|m| ("hn", m.as_str(), 30)).collect::<Vec<_>>());
+    let (code, want, err) = run(&data, &["trends", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::remove_dir_all(data.join("index")).unwrap();
+    // The binary stops itself after the 4th index part (a deterministic kill point), then is killed.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("jobtrend"))
+        .arg("--data")
+        .arg(&data)
+        .args(["-q", "trends"])
+        .env("JOBTREND_INDEX_PAUSE_AFTER", "4")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let reached = wait_for(|| parquet_files(&data.join("index")).len() >= 4, Duration::from_secs(60));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(reached, "the pause point was never reached");
+    assert_eq!(parquet_files(&data.join("index")).len(), 4, "paused after exactly 4 parts");
+    // A half-written temp file as a kill in the middle of a write leaves it.
+    let fp = std::fs::read_dir(data.join("index"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("fp="))
+        .unwrap()
+        .path();
+    let tmpfile = fp.join("month=2024-09/.idx-killed.tmp");
+    std::fs::create_dir_all(tmpfile.parent().unwrap()).unwrap();
+    std::fs::write(&tmpfile, b"PAR1 half").unwrap();
+    // Every command reads it, with the same answer as before.
+    let (code, got, err) = run(&data, &["trends", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(got, want);
+    for args in
+        [&["check", "--format", "json"][..], &["stats"], &["report", "--out", tmp.path().join("r").to_str().unwrap()]]
+    {
+        let (code, _, err) = run(&data, args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+    // The next lock holder removes the temp file.
+    let (_, _, _) = run(&data, &["-q", "ingest", "html", fixture("html/hn/2024-09-div.html").to_str().unwrap()]);
+    assert!(!tmpfile.exists(), "leftover index temp files are removed by the next writer");
+}
+
+#[test]
+fn a_missing_data_directory_is_an_error_naming_it() {
+    let tmp = tempdir();
+    let data = tmp.path().join("no-such-dir");
+    for args in [&["trends"][..], &["check"], &["stats"], &["report", "--out", tmp.path().join("r").to_str().unwrap()]]
+    {
+        let (code, _, err) = run(&data, args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("no-such-dir") && err.contains("does not exist"), "{args:?}: {err}");
+    }
+    assert!(!data.exists(), "nothing created");
+    assert!(!tmp.path().join("r").exists(), "no report");
+}
+
+#[test]
+fn an_empty_selection_says_why_and_exits_1() {
+    let tmp = tempdir();
+    let data = tmp.path().join("data");
+    write_dataset(&data, &[("hn", "2024-01", 5), ("hn", "2024-03", 5)]);
+    let (code, out, err) = run(&data, &["trends", "--source", "hnn"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("no source named hnn") && err.contains("hn (10)") && err.contains("2024-01..2024-03"),
+        "{err}"
+    );
+    let (code, _, err) = run(&data, &["trends", "--since", "2030-01"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("2024-01..2024-03"), "{err}");
+    let (code, _, err) = run(&data, &["check", "--source", "hnn"]);
+    assert_eq!(code, 1, "{err}");
+    let out_dir = tmp.path().join("r");
+    let (code, _, err) = run(&data, &["report", "--since", "2030-01", "--out", out_dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!out_dir.exists(), "an empty selection writes no report");
+    // An empty dataset.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let (code, _, err) = run(&empty, &["trends"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("empty"), "{err}");
+}
+
+#[test]
+fn reversed_dates_are_a_usage_error() {
+    let tmp = tempdir();
+    let data = tmp.path().join("data");
+    write_dataset(&data, &[("hn", "2024-01", 5)]);
+    let out_dir = tmp.path().join("r");
+    let reversed = ["--since", "2025-01", "--until", "2024-01"];
+    for args in [vec!["trends"], vec!["report", "--out", out_dir.to_str().unwrap()]] {
+        let args: Vec<&str> = args.into_iter().chain(reversed).collect();
+        let (code, _, err) = run(&data, &args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("--since 2025-01 is after --until 2024-01"), "{args:?}: {err}");
+    }
+    assert!(!out_dir.exists());
+}
+
+#[test]
+fn a_damaged_part_is_named_once_and_skipped() {
+    let tmp = tempdir();
+    let data = tmp.path().join("data");
+    write_dataset(&data, &[("hn", "2024-01", 30), ("hn", "2024-02", 30)]);
+    let bad = parquet_files(&data.join("postings/month=2024-02")).remove(0);
+    let len = bad.metadata().unwrap().len();
+    std::fs::OpenOptions::new().write(true).open(&bad).unwrap().set_len(len / 2).unwrap();
+    let (code, out, err) = run(&data, &["trends", "--format", "csv", "--keywords", "postgresql"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        out,
+        "period,keyword,mentions,postings,share,ci_low,ci_high\n2024-01,postgresql,10,30,0.333333,0.192305,0.512199\n"
+    );
+    let name = bad.display().to_string();
+    assert_eq!(err.matches(&name).count(), 1, "named once: {err}");
+    let (code, out, err) = run(&data, &["check", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.starts_with('['), "the verdicts are still printed");
+    assert_eq!(err.matches(&name).count(), 1, "{err}");
+    let r = tmp.path().join("r");
+    let (code, _, err) = run(&data, &["report", "--out", r.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(r.join("index.html").exists(), "the report is still written");
+}
+
+#[test]
+fn a_damaged_index_file_is_rebuilt_from_its_part() {
+    let tmp = tempdir();
+    let data = tmp.path().join("data");
+    write_dataset(&data, &[("hn", "2024-01", 30), ("hn", "2024-02", 30)]);
+    let (code, want, err) = run(&data, &["trends", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    let ix = parquet_files(&data.join("index")).remove(0);
+    std::fs::write(&ix, b"PAR1 not a parquet file").unwrap();
+    let (code, got, err) = run(&data, &["trends", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(got, want);
+    assert!(jobtrend::index::read_parquet(&ix, &["id"]).is_ok(), "rewritten");
+}
