@@ -175,10 +175,9 @@ pub(super) fn evaluate(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation)
                 row.n_hits = b.n_t as u64;
                 let ratio = b.log_ratio.exp();
                 let (p_one, p_low) = (boot_p(&b.boots, 0.0), boot_p(&b.boots, exp_lo.ln()));
-                (row.verdict, row.p_value) = {
-                    let (v, p) = decide(ratio, b.hi(), exp_lo, p_one, p_low);
-                    (v, Some(p))
-                };
+                let (verdict, p) = decide(ratio, b.hi(), exp_lo, p_one, p_low);
+                row.verdict = verdict;
+                row.p_value = Some(p);
                 row.estimate = Some(ratio);
                 row.ci_low = Some(b.lo());
                 row.ci_high = Some(b.hi());
