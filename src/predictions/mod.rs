@@ -585,7 +585,7 @@ pub fn check_structure(preds: &[Prediction]) -> Result<(), PredictionError> {
             }
             Kind::Rising | Kind::Falling | Kind::NotFalling => {
                 if let Some(e) = p.min_effect
-                    && !(e >= 0.0 && e < 100.0)
+                    && !(0.0..100.0).contains(&e)
                 {
                     return err("min_effect", "must be in [0, 100) percentage points per year");
                 }

@@ -126,28 +126,20 @@ fn effect(ratio: f64, [lo, hi]: [f64; 2]) -> String {
     format!("×{ratio:.3} ({}%; claim ×{lo:.2}–{hi:.2})", signed((ratio - 1.0) * 100.0, 1))
 }
 
-pub(super) fn evaluate(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation) {
-    let expected = pred.expected.unwrap_or([1.0, 1.0]);
+/// Salaried postings in the window, by source.
+type BySource<'a> = BTreeMap<&'a str, Vec<(i32, &'a SalaryObs)>>;
+
+/// One by-source row per source; the bootstrap of each qualifying source and the months they use.
+fn per_source(
+    pred: &Prediction,
+    per: &BySource,
+    expected: [f64; 2],
+    ev: &mut Evaluation,
+) -> (Vec<(String, Boot)>, BTreeSet<i32>) {
     let exp_lo = expected[0];
-    ev.method = format!(
-        "ratio of median annual salaries (mentioning vs not) within currency × seniority strata, weighted geometric \
-         mean over strata; seeded stratified bootstrap ({BOOTSTRAP} resamples) percentile 95% interval per source; \
-         sources combined by DerSimonian-Laird random effects on the log premium (bootstrap standard errors)"
-    );
-    ev.unit = "ratio".to_string();
-    ev.threshold = Some(exp_lo);
-    let since = pred.since.as_deref().and_then(month_index);
-    let until = pred.until.as_deref().and_then(month_index);
-    let mut per: BTreeMap<&str, Vec<(i32, &SalaryObs)>> = BTreeMap::new();
-    for o in &data.salaries {
-        let Some(i) = month_index(&o.month) else { continue };
-        if since.is_none_or(|s| i >= s) && until.is_none_or(|u| i <= u) {
-            per.entry(o.source.as_str()).or_default().push((i, o));
-        }
-    }
     let mut fits: Vec<(String, Boot)> = Vec::new();
     let mut months = BTreeSet::new();
-    for (source, obs) in &per {
+    for (source, obs) in per {
         let seed = if per.len() == 1 { pred.id.clone() } else { format!("{}/{source}", pred.id) };
         let mut row = SourceData::row_of(source, 0, 0, 0);
         match boot(obs.iter().map(|(_, o)| *o), BOOTSTRAP, &seed) {
@@ -175,10 +167,9 @@ pub(super) fn evaluate(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation)
                 row.n_hits = b.n_t as u64;
                 let ratio = b.log_ratio.exp();
                 let (p_one, p_low) = (boot_p(&b.boots, 0.0), boot_p(&b.boots, exp_lo.ln()));
-                (row.verdict, row.p_value) = {
-                    let (v, p) = decide(ratio, b.hi(), exp_lo, p_one, p_low);
-                    (v, Some(p))
-                };
+                let (verdict, p) = decide(ratio, b.hi(), exp_lo, p_one, p_low);
+                row.verdict = verdict;
+                row.p_value = Some(p);
                 row.estimate = Some(ratio);
                 row.ci_low = Some(b.lo());
                 row.ci_high = Some(b.hi());
@@ -188,6 +179,29 @@ pub(super) fn evaluate(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation)
         }
         ev.by_source.push(row);
     }
+    (fits, months)
+}
+
+pub(super) fn evaluate(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation) {
+    let expected = pred.expected.unwrap_or([1.0, 1.0]);
+    let exp_lo = expected[0];
+    ev.method = format!(
+        "ratio of median annual salaries (mentioning vs not) within currency × seniority strata, weighted geometric \
+         mean over strata; seeded stratified bootstrap ({BOOTSTRAP} resamples) percentile 95% interval per source; \
+         sources combined by DerSimonian-Laird random effects on the log premium (bootstrap standard errors)"
+    );
+    ev.unit = "ratio".to_string();
+    ev.threshold = Some(exp_lo);
+    let since = pred.since.as_deref().and_then(month_index);
+    let until = pred.until.as_deref().and_then(month_index);
+    let mut per: BySource = BTreeMap::new();
+    for o in &data.salaries {
+        let Some(i) = month_index(&o.month) else { continue };
+        if since.is_none_or(|s| i >= s) && until.is_none_or(|u| i <= u) {
+            per.entry(o.source.as_str()).or_default().push((i, o));
+        }
+    }
+    let (fits, months) = per_source(pred, &per, expected, ev);
     ev.n_months = months.len();
     ev.n_postings = fits.iter().map(|(_, b)| (b.n_t + b.n_c) as u64).sum();
     ev.n_hits = fits.iter().map(|(_, b)| b.n_t as u64).sum();
@@ -235,7 +249,7 @@ pub(super) fn evaluate(pred: &Prediction, data: &ClaimData, ev: &mut Evaluation)
 }
 
 /// Per calendar year over the sources that qualify, for the premium chart.
-fn year_series(pred: &Prediction, per: &BTreeMap<&str, Vec<(i32, &SalaryObs)>>, ev: &mut Evaluation) {
+fn year_series(pred: &Prediction, per: &BySource, ev: &mut Evaluation) {
     let used: BTreeSet<&str> = ev.by_source.iter().filter(|r| r.qualifies).map(|r| r.source.as_str()).collect();
     let mut years: BTreeMap<i32, Vec<&SalaryObs>> = BTreeMap::new();
     for (source, obs) in per {

@@ -64,6 +64,7 @@ pub fn window(e: &Evaluation) -> String {
 fn p(x: Option<f64>) -> String {
     match x {
         None => "–".to_string(),
+        Some(v) if v < 1e-15 => "<1e-15".to_string(),
         Some(v) if v < 1e-4 => format!("{v:.0e}"),
         Some(v) => format!("{v:.4}"),
     }
@@ -272,5 +273,13 @@ mod tests {
         assert_eq!(interval("pp/yr", Some(0.0012), Some(0.0041)), "[0.001, 0.004] pp/yr");
         assert_eq!(interval("%", Some(12.34), Some(15.0)), "[12.3, 15.0] %");
         assert_eq!(interval("ratio", None, None), "–");
+    }
+
+    #[test]
+    fn p_values_read_well() {
+        assert_eq!(p(None), "–");
+        assert_eq!(p(Some(0.0)), "<1e-15");
+        assert_eq!(p(Some(3e-8)), "3e-8");
+        assert_eq!(p(Some(0.04321)), "0.0432");
     }
 }
