@@ -7,6 +7,7 @@ mod feeds;
 mod fuzz;
 mod hn_html;
 mod ingest_html;
+mod keywords_cmd;
 mod match_cmd;
 mod predictions;
 mod run_cmd;
