@@ -84,40 +84,40 @@ fn show(args: &KeywordsShowArgs) -> anyhow::Result<ExitCode> {
 /// The rules of one keyword as indented text; empty rules are left out.
 fn describe(k: &Keyword) -> String {
     let mut out = format!("{} ({}, category {}, from {})\n", k.id, k.label, k.category, k.file);
-    let mut line = |name: &str, items: &[String]| {
-        if !items.is_empty() {
-            let quoted: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
-            let _ = writeln!(out, "  {name:<34} {}", quoted.join(", "));
-        }
-    };
-    line("aliases (always count):", &k.aliases);
-    line("case-sensitive (always count):", &k.case_sensitive);
-    line("patterns (always count):", &k.patterns);
-    line("weak (count with context):", &k.weak);
-    line("weak case-sensitive (with context):", &k.weak_case_sensitive);
-    line("weak local (local context only):", &k.weak_local);
-    line("exclude (vetoes any form):", &k.exclude);
-    line("soft_exclude (unless local context):", &k.soft_exclude);
-    line("exclude_before (right before):", &k.exclude_before);
-    line("exclude_after (right after):", &k.exclude_after);
+    let quoted = |items: &[String]| items.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ");
+    let mut rows: Vec<(&str, String)> = vec![
+        ("aliases (always count):", quoted(&k.aliases)),
+        ("case-sensitive (always count):", quoted(&k.case_sensitive)),
+        ("patterns (always count):", quoted(&k.patterns)),
+        ("weak (count with context):", quoted(&k.weak)),
+        ("weak case-sensitive (with context):", quoted(&k.weak_case_sensitive)),
+        ("weak local (local context only):", quoted(&k.weak_local)),
+        ("exclude (vetoes any form):", quoted(&k.exclude)),
+        ("soft_exclude (unless local context):", quoted(&k.soft_exclude)),
+        ("exclude_before (right before):", quoted(&k.exclude_before)),
+        ("exclude_after (right after):", quoted(&k.exclude_after)),
+    ];
     if k.has_weak() {
-        line("context: words right before:", &k.before);
-        line("context: words right after:", &k.after);
-        line("context: words within 80 bytes:", &k.near);
+        let phrases = |v: &[&str]| v.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ");
+        rows.push(("context: words right before:", quoted(&k.before)));
+        rows.push(("context: words right after:", quoted(&k.after)));
+        rows.push(("context: words within 80 bytes:", quoted(&k.near)));
         if k.list_context {
-            line("context: in a list:", &["next to another keyword (\"Python, Go\", \"TS/Node\")".into()]);
+            rows.push(("context: in a list:", "next to another keyword (\"Python, Go\", \"TS/Node\")".into()));
         }
         if k.use_statements {
-            let phrases = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-            line("context: statement of use, before:", &phrases(USE_BEFORE));
-            line("context: statement of use, after:", &phrases(USE_AFTER));
+            rows.push(("context: statement of use, before:", phrases(USE_BEFORE)));
+            rows.push(("context: statement of use, after:", phrases(USE_AFTER)));
         }
-        line("context: posting also mentions:", &k.requires_context);
-        if !k.requires_context.is_empty() {
-            line("  (not for):", &["weak local forms, a hit that starts a sentence".into()]);
+        rows.push(("context: posting also mentions:", quoted(&k.requires_context)));
+        if !k.requires_context.is_empty() && !k.weak_local.is_empty() {
+            rows.push(("", "(not for the weak local forms)".into()));
         }
     }
-    line("implies (also counts for):", &k.implies);
+    rows.push(("implies (also counts for):", quoted(&k.implies)));
+    for (name, value) in rows.into_iter().filter(|(_, v)| !v.is_empty()) {
+        let _ = writeln!(out, "  {name:<34} {value}");
+    }
     out
 }
 

@@ -8,8 +8,8 @@
 //! first) yields candidate spans; (2) each span is mapped back to its keyword and form (literal table lookup,
 //! else the patterns; an exact-case form wins over a case-insensitive one); (3) `exclude*` rules veto spans;
 //! (4) weak forms are kept only with context: local context (adjacent words, a statement of use, nearby words, a
-//! list next to another keyword) or, except for `weak_local` forms and hits that start a sentence, a strong
-//! mention of a required id elsewhere in the posting; (5) counts are summed per id and propagated along the
+//! list next to another keyword) or, except for `weak_local` forms, a strong mention of a required id elsewhere
+//! in the posting; (5) counts are summed per id and propagated along the
 //! transitive `implies` closure.
 
 use std::collections::HashMap;
@@ -24,7 +24,7 @@ const NEAR_WINDOW: usize = 80;
 /// Longest gap between two list items ("Python, Go", "TS / Node", "Rust and Go").
 const LIST_GAP: usize = 12;
 
-/// Statements of use, right before a weak form (spaces and `-` between are skipped), for keywords with
+/// Statements of use, right before a weak form (whitespace between is skipped), for keywords with
 /// `use_statements = true`: "We use Rust", "Stack: Go", "built with Swift", "Our stack includes Bun".
 pub const USE_BEFORE: &[&str] = &[
     "use",
@@ -80,7 +80,7 @@ pub const USE_BEFORE: &[&str] = &[
     "rewritten in",
 ];
 
-/// Statements of use, right after a weak form, for keywords with `use_statements = true`: "a React shop",
+/// Statements of use, right after a weak form (spaces between), for keywords with `use_statements = true`: "a React shop",
 /// "Go services", "Node for the API", "Temporal for workflows".
 pub const USE_AFTER: &[&str] = &[
     "shop",
@@ -111,6 +111,15 @@ pub const USE_AFTER: &[&str] = &[
     "for services",
     "for workflows",
     "for orchestration",
+    "on the backend",
+    "on the server",
+    "is a plus",
+    "is a big plus",
+    "is a bonus",
+    "is a big bonus",
+    "is nice to have",
+    "is preferred",
+    "is required",
 ];
 
 #[derive(Debug, Clone)]
@@ -512,9 +521,6 @@ impl Matcher {
         if h.local_only {
             return Err("no local context (a weak_local form)".into());
         }
-        if starts_sentence(text, h.start) {
-            return Err("no local context at the start of a sentence".into());
-        }
         if let Some(&c) = r.requires.iter().find(|&&c| strong[c]) {
             return Ok(format!("posting mentions {:?}", self.ids[c]));
         }
@@ -548,15 +554,16 @@ impl Matcher {
             }
         }
         if r.use_statements {
+            // whitespace only: "GO-SHOP" is no statement of use; a line break may follow "Stack:"
             let mut i = h.start;
-            while i > 0 && is_skip(text[i - 1]) {
+            while i > 0 && matches!(text[i - 1], b' ' | b'\t' | b'\n' | b'\r') {
                 i -= 1;
             }
             if let Some(p) = USE_BEFORE.iter().find(|p| i >= p.len() && bounded_at(text, i - p.len(), p.as_bytes())) {
                 return Some(format!("after {p:?} (statement of use)"));
             }
             let mut i = h.end;
-            while i < text.len() && is_skip(text[i]) {
+            while i < text.len() && matches!(text[i], b' ' | b'\t') {
                 i += 1;
             }
             if let Some(p) = USE_AFTER.iter().find(|p| bounded_at(text, i, p.as_bytes())) {
@@ -595,22 +602,12 @@ impl Matcher {
     }
 }
 
-/// The hit at `at` starts a sentence: only spaces between it and the start of the text, a line break, or `.`,
-/// `!`, `?` (a capital there says nothing about the word being a name).
-fn starts_sentence(text: &[u8], at: usize) -> bool {
-    let mut i = at;
-    while i > 0 && matches!(text[i - 1], b' ' | b'\t') {
-        i -= 1;
-    }
-    i == 0 || matches!(text[i - 1], b'\n' | b'\r' | b'.' | b'!' | b'?')
-}
-
-/// The text between two list items: separators and at most the words and/or/with/plus/on.
+/// The text between two list items: separators (`#` too: "#go #rust") and at most the words and/or/with/plus/on.
 fn is_list_gap(gap: &[u8]) -> bool {
     if gap.is_empty() || gap.len() > LIST_GAP {
         return false;
     }
-    gap.split(|&b| matches!(b, b' ' | b'\t' | b'\n' | b',' | b'/' | b'+' | b'&' | b'|' | b'(' | b')' | b';')).all(|w| {
+    gap.split(|&b| matches!(b, b' ' | b'\t' | b'\n' | b',' | b'/' | b'+' | b'&' | b'|' | b'(' | b')' | b';' | b'#')).all(|w| {
         w.is_empty() || ["and", "or", "with", "plus", "on"].iter().any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
     })
 }
@@ -621,7 +618,7 @@ mod tests {
 
     #[test]
     fn list_gaps() {
-        for g in [", ", " / ", "/", " + ", ", and ", " or ", " (", ") ", " & "] {
+        for g in [", ", " / ", "/", " + ", ", and ", " or ", " (", ") ", " & ", " #"] {
             assert!(is_list_gap(g.as_bytes()), "{g:?}");
         }
         for g in ["", " to ", ". ", " in the ", ",                 "] {

@@ -43,7 +43,7 @@
 //! near = ["workflow"]            # a word within 80 bytes either side
 //! list_context = true            # the hit sits in a list next to another keyword ("Python, Go, Rust", "TS/Node")
 //! requires_context = ["@language", "aws"]  # the posting also has a strong mention of one of these (not for
-//!                                # weak_local forms, nor for a hit that starts a sentence)
+//!                                # weak_local forms)
 //! implies = ["vector-database"]  # every mention also counts for these ids (transitively)
 //! use_statements = true          # a statement of use keeps a weak form: "we use Go", "Stack: Rust", "a React shop"
 //! disabled = true                # overlay only: removes the built-in keyword of this id (no other field)
@@ -72,8 +72,8 @@ pub use matcher::{Explained, Matcher};
 /// Version of the matching rules the code applies to a taxonomy (the meaning of each TOML field, the phrase lists
 /// of `use_statements`, word boundaries, ...). Bump when matching rules change: [`Taxonomy::fingerprint`] covers it,
 /// so anything keyed by the fingerprint (the match index) is rebuilt.
-/// 2: statements of use (`use_statements`), `weak_local` forms, exact-case forms win over case-insensitive ones,
-/// and `requires_context` no longer keeps a weak form that starts a sentence.
+/// 2: statements of use (`use_statements`), `weak_local` forms (never kept by `requires_context`), exact-case
+/// forms win over case-insensitive ones.
 pub const MATCHER_VERSION: u32 = 2;
 
 /// The taxonomy files built into the binary, in canonical (alphabetical) order.

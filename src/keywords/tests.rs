@@ -375,7 +375,10 @@ fn statements_of_use_and_traps() {
         ("Python, Postgres. Own our go-to-market.", &["postgresql", "python"]),
         ("Python, Postgres. Work on the go.", &["postgresql", "python"]),
         ("We use Python. If it is not working, let it go.", &["python"]),
-        ("Python on AWS. Go build the future with us.", &["aws", "python"]),
+        ("Python on AWS. Where we go next is up to you.", &["aws", "python"]),
+        ("Rust is a plus.", &["rust"]),
+        ("Node on the backend", &["nodejs"]),
+        ("GO-JEK: GO-SHOP, GO-PAY", &[]),
         ("Kubernetes and Python. The Rust Belt is home.", &["kubernetes", "python"]),
         ("Python on AWS. We value a Swift response to incidents.", &["aws", "python"]),
         ("TypeScript, Postgres. Free lunch: pork Bun from the cafe.", &["postgresql", "typescript"]),
@@ -403,9 +406,6 @@ fn explain_names_the_rule_that_kept_or_vetoed() {
     let ex = m.explain("Python and Postgres. let it go");
     let go = ex.iter().find(|e| e.id == "go").unwrap();
     assert_eq!((go.vetoed, go.rule.as_str(), go.reason.as_str()), (true, "weak local \"go\"", "no local context (a weak_local form)"));
-    let ex = m.explain("Python and Postgres. Go build with us");
-    let go = ex.iter().find(|e| e.id == "go").unwrap();
-    assert_eq!((go.vetoed, go.reason.as_str()), (true, "no local context at the start of a sentence"));
     let ex = m.explain("Python and Postgres, plus a bit of Go now.");
     let go = ex.iter().find(|e| e.id == "go").unwrap();
     assert_eq!((go.vetoed, go.reason.as_str()), (false, "posting mentions \"postgresql\""));

@@ -51,7 +51,7 @@ fn explain_shows_spans_rules_and_vetoes() {
         "{out}"
     );
     assert!(out.contains("  @7 postgresql \"Postgres\" alias \"postgres\": kept (strong form)"), "{out}");
-    assert!(out.contains("  @20 go \"go\" weak \"go\": VETOED (exclude \"go-to-market\")"), "{out}");
+    assert!(out.contains("  @20 go \"go\" weak local \"go\": VETOED (exclude \"go-to-market\")"), "{out}");
 }
 
 #[test]
