@@ -100,7 +100,6 @@ pub fn explain_line(e: &Explained) -> String {
     format!("@{} {} {:?} {}: {} ({}){}", e.offset, e.id, e.text, e.rule, verdict, e.reason, implies)
 }
 
-
 /// `--jsonl` over one input; bad lines are reported on stderr and set `failed`.
 fn jsonl(
     matcher: &Matcher,

@@ -149,7 +149,11 @@ struct Num(f64);
 
 impl Serialize for Num {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.0.fract() == 0.0 && self.0.abs() < 1e15 { s.serialize_i64(self.0 as i64) } else { s.serialize_f64(self.0) }
+        if self.0.fract() == 0.0 && self.0.abs() < 1e15 {
+            s.serialize_i64(self.0 as i64)
+        } else {
+            s.serialize_f64(self.0)
+        }
     }
 }
 
@@ -240,12 +244,7 @@ fn one_line(matcher: &Matcher, line: &[u8], opts: JsonlOptions, out: &mut Vec<u8
     let text: &str = &input.text.as_ref().ok_or("expected an object with a string \"text\" field")?.0;
     let facts = opts.facts.then(|| extract_facts(&input, text));
     let salary = facts.as_ref().map(|(_, s)| {
-        s.as_ref().map(|s| SalaryOut {
-            min: Num(s.min),
-            max: Num(s.max),
-            currency: &s.currency,
-            period: &s.period,
-        })
+        s.as_ref().map(|s| SalaryOut { min: Num(s.min), max: Num(s.max), currency: &s.currency, period: &s.period })
     });
     let rec = Output {
         id: &input.id,
@@ -262,9 +261,11 @@ fn one_line(matcher: &Matcher, line: &[u8], opts: JsonlOptions, out: &mut Vec<u8
 /// Roles and the stated salary of one input line.
 fn extract_facts(input: &Input, text: &str) -> (Vec<&'static str>, Option<crate::posting::Salary>) {
     // Without a source, an HN-style first line ("Company | Role | Place") is read as HN's.
-    let source = input.source.as_ref().map(|s| &*s.0).unwrap_or_else(|| {
-        if text.lines().next().is_some_and(|l| l.contains('|')) { "hn" } else { "" }
-    });
+    let source = input
+        .source
+        .as_ref()
+        .map(|s| &*s.0)
+        .unwrap_or_else(|| if text.lines().next().is_some_and(|l| l.contains('|')) { "hn" } else { "" });
     let title = input.title.as_ref().map(|s| &*s.0);
     (crate::roles::classify(title, text, source), crate::salary::extract(text))
 }

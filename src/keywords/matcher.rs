@@ -607,9 +607,10 @@ fn is_list_gap(gap: &[u8]) -> bool {
     if gap.is_empty() || gap.len() > LIST_GAP {
         return false;
     }
-    gap.split(|&b| matches!(b, b' ' | b'\t' | b'\n' | b',' | b'/' | b'+' | b'&' | b'|' | b'(' | b')' | b';' | b'#')).all(|w| {
-        w.is_empty() || ["and", "or", "with", "plus", "on"].iter().any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
-    })
+    gap.split(|&b| matches!(b, b' ' | b'\t' | b'\n' | b',' | b'/' | b'+' | b'&' | b'|' | b'(' | b')' | b';' | b'#'))
+        .all(|w| {
+            w.is_empty() || ["and", "or", "with", "plus", "on"].iter().any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
+        })
 }
 
 #[cfg(test)]

@@ -162,8 +162,11 @@ fn overlay_adds_replaces_and_disables_by_id() {
     let builtin = Taxonomy::builtin().unwrap();
     let n = builtin.keywords().len();
     assert!(builtin.is_builtin());
-    let added = overlay(&[("mine.toml", "[[keyword]]\nid = \"htmx\"\nlabel = \"htmx\"\ncategory = \"framework\"\naliases = [\"htmx\"]\n")])
-        .unwrap();
+    let added = overlay(&[(
+        "mine.toml",
+        "[[keyword]]\nid = \"htmx\"\nlabel = \"htmx\"\ncategory = \"framework\"\naliases = [\"htmx\"]\n",
+    )])
+    .unwrap();
     assert_eq!(added.keywords().len(), n + 1);
     assert_eq!(added.keywords().last().unwrap().id, "htmx");
     assert!(added.keywords().last().unwrap().file.ends_with("mine.toml"));
@@ -193,7 +196,10 @@ fn overlay_adds_replaces_and_disables_by_id() {
 #[test]
 fn overlay_errors_name_the_file_and_the_keyword() {
     let cases: &[(&[(&str, &str)], &str)] = &[
-        (&[("a.toml", "[[keyword]]\nid = \"nope\"\ndisabled = true\n")], "a.toml: keyword \"nope\": disabled = true names no built-in keyword"),
+        (
+            &[("a.toml", "[[keyword]]\nid = \"nope\"\ndisabled = true\n")],
+            "a.toml: keyword \"nope\": disabled = true names no built-in keyword",
+        ),
         (
             &[("a.toml", "[[keyword]]\nid = \"go\"\ndisabled = true\naliases = [\"x\"]\n")],
             "a.toml: keyword \"go\": disabled = true takes no other field",
@@ -233,7 +239,10 @@ fn exported_files_overlay_to_the_builtin_taxonomy() {
     let b = Taxonomy::builtin().unwrap();
     assert!(t.is_builtin());
     assert_eq!(t.fingerprint(), b.fingerprint());
-    assert_eq!(t.keywords().iter().map(|k| &k.id).collect::<Vec<_>>(), b.keywords().iter().map(|k| &k.id).collect::<Vec<_>>());
+    assert_eq!(
+        t.keywords().iter().map(|k| &k.id).collect::<Vec<_>>(),
+        b.keywords().iter().map(|k| &k.id).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -242,7 +251,10 @@ fn fingerprint_covers_every_matching_field_and_only_those() {
     let fp = |extra: &str| tax(&format!("{base}{extra}")).unwrap().fingerprint();
     let plain = fp("");
     // comments, layout and the label do not change matching
-    assert_eq!(plain, tax(&format!("# comment\n{}", base.replace("label = \"A\"", "label = \"Another\""))).unwrap().fingerprint());
+    assert_eq!(
+        plain,
+        tax(&format!("# comment\n{}", base.replace("label = \"A\"", "label = \"Another\""))).unwrap().fingerprint()
+    );
     let changes = [
         "case_sensitive = [\"ALPHA2\"]",
         "patterns = ['alph\\d']",
@@ -395,6 +407,22 @@ fn statements_of_use_and_traps() {
     assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
 
+/// Every keyword with weak forms takes statements of use, except those whose weak forms are common English words
+/// or company names ("we use agents", "experience with Cadence" in chip design): a deliberate list.
+#[test]
+fn weak_keywords_take_statements_of_use_unless_listed() {
+    const NO_STATEMENTS: &[&str] =
+        &["ai-agents", "llm-evaluation", "platform-engineering", "monolith", "restate", "cadence"];
+    let (t, _) = builtin();
+    let mut wrong = Vec::new();
+    for k in t.keywords().iter().filter(|k| k.has_weak()) {
+        if k.use_statements == NO_STATEMENTS.contains(&k.id.as_str()) {
+            wrong.push(k.id.as_str());
+        }
+    }
+    assert!(wrong.is_empty(), "use_statements set against the list for {wrong:?}");
+}
+
 #[test]
 fn explain_names_the_rule_that_kept_or_vetoed() {
     let (_, m) = builtin();
@@ -405,7 +433,10 @@ fn explain_names_the_rule_that_kept_or_vetoed() {
     assert!(go.vetoed && go.reason.contains("soft_exclude \"go fast\""), "{go:?}");
     let ex = m.explain("Python and Postgres. let it go");
     let go = ex.iter().find(|e| e.id == "go").unwrap();
-    assert_eq!((go.vetoed, go.rule.as_str(), go.reason.as_str()), (true, "weak local \"go\"", "no local context (a weak_local form)"));
+    assert_eq!(
+        (go.vetoed, go.rule.as_str(), go.reason.as_str()),
+        (true, "weak local \"go\"", "no local context (a weak_local form)")
+    );
     let ex = m.explain("Python and Postgres, plus a bit of Go now.");
     let go = ex.iter().find(|e| e.id == "go").unwrap();
     assert_eq!((go.vetoed, go.reason.as_str()), (false, "posting mentions \"postgresql\""));

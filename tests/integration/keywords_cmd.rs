@@ -37,8 +37,7 @@ fn lists_every_id_with_label_category_and_forms() {
 
 #[test]
 fn category_filters_and_an_unknown_one_lists_the_categories() {
-    let v: serde_json::Value =
-        serde_json::from_str(&stdout(&["keywords", "--category", "runtime", "--json"])).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&["keywords", "--category", "runtime", "--json"])).unwrap();
     let kws = v.as_array().unwrap();
     assert!(kws.iter().all(|k| k["category"] == "runtime"), "{v}");
     assert!(kws.iter().any(|k| k["id"] == "nodejs") && kws.iter().any(|k| k["id"] == "bun"), "{v}");
@@ -73,7 +72,10 @@ fn show_prints_the_rules_of_one_keyword() {
         assert!(out.contains(want), "missing {want:?} in\n{out}");
     }
     let temporal = stdout(&["keywords", "show", "temporal"]);
-    assert!(temporal.contains("implies (also counts for):") && temporal.contains("\"durable-execution\""), "{temporal}");
+    assert!(
+        temporal.contains("implies (also counts for):") && temporal.contains("\"durable-execution\""),
+        "{temporal}"
+    );
     let v: serde_json::Value = serde_json::from_str(&stdout(&["keywords", "show", "rust", "--json"])).unwrap();
     assert_eq!(v["id"], "rust");
     assert_eq!(v["use_statements"], true);
@@ -82,7 +84,8 @@ fn show_prints_the_rules_of_one_keyword() {
 
 #[test]
 fn unknown_ids_get_the_closest_id() {
-    for (typed, want) in [("postgres", "postgresql"), ("Rust", "rust"), ("node", "nodejs"), ("kubernets", "kubernetes")] {
+    for (typed, want) in [("postgres", "postgresql"), ("Rust", "rust"), ("node", "nodejs"), ("kubernets", "kubernetes")]
+    {
         jobtrend().args(["keywords", "show", typed]).assert().code(2).stderr(predicate::str::contains(format!(
             "unknown keyword id \"{typed}\" (did you mean \"{want}\"? list them with: jobtrend keywords)"
         )));
@@ -145,7 +148,10 @@ fn keywords_dir_adds_replaces_and_disables_by_id() {
     assert_eq!(ids.last().map(String::as_str), Some("htmx"));
     assert!(!ids.iter().any(|i| i == "quantum"));
     let show = stdout(&["keywords", "show", "deno", "--keywords-dir", d]);
-    assert!(show.starts_with("deno (Deno runtime, category runtime, from ") && show.contains("\"deno.land\""), "{show}");
+    assert!(
+        show.starts_with("deno (Deno runtime, category runtime, from ") && show.contains("\"deno.land\""),
+        "{show}"
+    );
     jobtrend()
         .args(["match", "--keywords-dir", d, "-"])
         .write_stdin("htmx on deno.land, quantum computing")

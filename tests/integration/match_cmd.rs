@@ -106,8 +106,14 @@ fn statements_of_use_are_matched_and_verbs_are_not() {
         .clone();
     let out = String::from_utf8(out).unwrap();
     assert!(out.starts_with("-: nodejs, python, rust\n"), "{out}");
-    assert!(out.contains("@7 rust \"Rust\" weak case-sensitive \"Rust\": kept (after \"stack:\" (statement of use))"), "{out}");
-    assert!(out.contains("nodejs \"Node\" weak case-sensitive \"Node\": kept (after \"use\" (statement of use))"), "{out}");
+    assert!(
+        out.contains("@7 rust \"Rust\" weak case-sensitive \"Rust\": kept (after \"stack:\" (statement of use))"),
+        "{out}"
+    );
+    assert!(
+        out.contains("nodejs \"Node\" weak case-sensitive \"Node\": kept (after \"use\" (statement of use))"),
+        "{out}"
+    );
     assert!(out.contains("go \"go\" weak local \"go\": VETOED (soft_exclude \"go fast\", no local context)"), "{out}");
     assert!(out.contains("go \"go\" weak local \"go\": VETOED (no local context (a weak_local form))"), "{out}");
 }
