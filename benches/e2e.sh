@@ -105,7 +105,7 @@ lits = set()
 for f in sorted(glob.glob(os.path.join(kwdir, "*.toml"))):
     if not f.endswith("predictions.toml"):
         for k in tomllib.load(open(f, "rb")).get("keyword", []):
-            for key in ("aliases", "case_sensitive", "weak", "weak_case_sensitive"):
+            for key in ("aliases", "case_sensitive", "weak", "weak_case_sensitive", "weak_local"):
                 lits.update(a.lower() for a in k.get(key, []))
 open(os.path.join(work, "literals.txt"), "w").write("\n".join(sorted(lits)) + "\n")
 PY
@@ -164,7 +164,7 @@ echo "text: $tbytes bytes of stored posting text; $nlit literal aliases for rg"
 printf '%-36s %9s %9s %12s %10s %9s\n' stage seconds MB/s postings/s "RSS MiB" "CPU s"
 awk -v scale="$scale" 'BEGIN {
     l["ingest"] = "ingest (HTML -> Parquet)"; l["trends"] = "trends (match + aggregate)"; l["report"] = "report"
-    l["check"] = "check"; l["match"] = "match --jsonl (+salary, roles)"; l["match_doc"] = "match TEXT (matcher alone, 1 thr)"; l["rg"] = "rg -o -i -w -F -f LITERALS"
+    l["check"] = "check"; l["match"] = "match --jsonl (keywords; --facts off)"; l["match_doc"] = "match TEXT (matcher alone, 1 thr)"; l["rg"] = "rg -o -i -w -F -f LITERALS"
     l["py_extract"] = "python: bs4 extract"; l["py_trends"] = "python: pandas str.contains+groupby"
   }
   { n = $1; x = ""; if (n ~ /_x$/) { n = substr(n, 1, length(n) - 2); x = " [" scale "x]" }
@@ -185,7 +185,7 @@ printf '  %-62s %s\n' "ingest peak RSS <= 500 MiB: $((rss_ing / 1024)) MiB" "$(o
 printf '  %-62s %s\n' "match <= 1.5 x rg (matcher alone vs rg, 1 thread each): $m_ratio x" "$(ok "$m_ratio <= 1.5")"
 printf '  %-62s %s\n' "  trends (parquet + match + aggregate, all cores) / rg: $(ratio "$(bestof trends)" "$(bestof rg)") x" \
   "$(ok "$(bestof trends) / $(bestof rg) <= 1.5")"
-printf '  %-62s %s\n' "  match --jsonl (JSON + salary + roles per line) / rg: $(ratio "$(bestof match)" "$(bestof rg)") x" \
+printf '  %-62s %s\n' "  match --jsonl (keywords, JSON per line) / rg: $(ratio "$(bestof match)" "$(bestof rg)") x" \
   "$(ok "$(bestof match) / $(bestof rg) <= 1.5")"
 printf '  %-62s %s\n' "trends (all ids x months, matching incl.) <= 1 s: $(printf '%.2f' "$s_tr") s" "$(ok "$s_tr <= 1")"
 printf '  %-62s %s\n' "  (issue 4: <= 2 s with matching; best of $runs: $(printf '%.2f' "$(bestof trends)") s)" \

@@ -1,67 +1,91 @@
 #!/usr/bin/env bash
-# Times the keyword matcher against ripgrep over the same posting text.
+# `jobtrend match --jsonl` against ripgrep over the same posting text, side by side in one run (issue 13 item 3).
 #
-# In:  a text file with one posting per line, or a directory of such *.txt files (default: $JOBTREND_BENCH_TEXT).
-#      The real corpus is not in the repo: extract one posting per line from ../shared/data yourself.
-# Out: seconds, MB/s and the ratio matcher/rg for
-#      (a) rg -o -i -w -F -f LITERALS with every literal form of the taxonomy,
-#      (b) the same with one literal per id (the "~100 literal aliases"),
-#      (c) `jobtrend match --jsonl` on a JSONL version of the same text (all cores, then one thread).
-# Needs: rg, python3 (tomllib, 3.11+), a release build (`cargo build --release`).
+# In:  the saved HN pages (default ../shared/data/hn-whoishiring/html), ingested into a scratch dataset and dumped
+#      as one posting per line; or a text file with one posting per line. A release binary ($JOBTREND_BIN, else
+#      $CARGO_TARGET_DIR/release/jobtrend).
+# Out: for each of $JOBTREND_BENCH_RUNS (default 5) rounds, interleaved: the wall time of
+#        rg -c -o -i -w -F -f LITERALS text.txt      (every literal form of the taxonomy, lowercased)
+#        jobtrend match --jsonl text.jsonl           (keywords only: the default)
+#      then the best and the median of each, and the ratios matcher/rg (target: <= 1.5); once more with --facts
+#      (salary + roles, opt-in) for information. Same files, same page cache, same machine load.
+# Needs: rg, python3 (tomllib, 3.11+); for the HTML input also pyarrow (a venv in ~/.cache/jobtrend-bench, made
+#      on first use, as benches/e2e.sh does). Scratch files in $JOBTREND_BENCH_DIR (default /tmp/jobtrend-match-rg).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
-input="${1:-${JOBTREND_BENCH_TEXT:-}}"
-[ -n "$input" ] || { echo "usage: $0 POSTINGS.txt|DIR" >&2; exit 2; }
-command -v rg >/dev/null || { echo "rg not found (apt-get install -y ripgrep)" >&2; exit 2; }
+input="$(realpath -m "${1:-$here/../shared/data/hn-whoishiring/html}")"
+runs="${JOBTREND_BENCH_RUNS:-5}"
+work="${JOBTREND_BENCH_DIR:-/tmp/jobtrend-match-rg}"
 bin="${JOBTREND_BIN:-${CARGO_TARGET_DIR:-$here/target}/release/jobtrend}"
+[ -e "$input" ] || { echo "SKIP match_vs_rg: no input at $input" >&2; exit 0; }
+command -v rg >/dev/null || { echo "rg not found (apt-get install -y ripgrep)" >&2; exit 2; }
 [ -x "$bin" ] || { echo "no release binary at $bin (cargo build --release)" >&2; exit 2; }
+mkdir -p "$work"
 
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-if [ -d "$input" ]; then cat "$input"/*.txt > "$work/text.txt"; else cp "$input" "$work/text.txt"; fi
+if [ -d "$input" ]; then
+  cache="$HOME/.cache/jobtrend-bench"
+  pya="$cache/venv-arrow/bin/python"
+  if [ ! -x "$pya" ] || ! "$pya" -c 'import pyarrow' 2>/dev/null; then
+    python3 -m venv "$cache/venv-arrow" && "$cache/venv-arrow/bin/pip" install -q pyarrow
+  fi
+  rm -rf "$work/data"
+  "$bin" --data "$work/data" -q ingest html "$input" > /dev/null
+  "$pya" - "$work/data/postings" "$work/text.txt" <<'PY'
+import sys
+import pyarrow.dataset as ds
+t = ds.dataset(sys.argv[1], format="parquet", partitioning="hive").to_table(columns=["text"])
+with open(sys.argv[2], "w") as out:
+    for x in t.column("text").to_pylist():
+        out.write(" ".join((x or "").split("\n")) + "\n")
+PY
+else
+  cp "$input" "$work/text.txt"
+fi
 
 python3 - "$here/keywords" "$work" <<'PY'
 import glob, json, os, sys, tomllib
 kwdir, work = sys.argv[1], sys.argv[2]
-every, first = set(), []
+lits = set()
 for f in sorted(glob.glob(os.path.join(kwdir, "*.toml"))):
     if f.endswith("predictions.toml"):
         continue
     for k in tomllib.load(open(f, "rb")).get("keyword", []):
-        forms = k.get("aliases", []) + k.get("case_sensitive", []) + k.get("weak", []) + k.get("weak_case_sensitive", [])
-        every.update(a.lower() for a in forms)
-        if forms:
-            first.append(forms[0].lower())
-open(os.path.join(work, "literals.txt"), "w").write("\n".join(sorted(every)) + "\n")
-open(os.path.join(work, "literals100.txt"), "w").write("\n".join(sorted(set(first))) + "\n")
+        for key in ("aliases", "case_sensitive", "weak", "weak_case_sensitive", "weak_local"):
+            lits.update(a.lower() for a in k.get(key, []))
+open(os.path.join(work, "literals.txt"), "w").write("\n".join(sorted(lits)) + "\n")
 with open(os.path.join(work, "text.txt"), encoding="utf-8", errors="replace") as src, \
         open(os.path.join(work, "text.jsonl"), "w") as dst:
     for i, line in enumerate(src):
-        dst.write(json.dumps({"id": str(i), "text": line.rstrip("\n")}) + "\n")
+        dst.write(json.dumps({"id": i, "text": line.rstrip("\n")}) + "\n")
 PY
 
 bytes=$(wc -c < "$work/text.txt")
 lines=$(wc -l < "$work/text.txt")
-best() { # best wall time of 3 runs of "$@", in seconds
-  local b=999999
-  for _ in 1 2 3; do
-    local s e t
-    s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N)
-    t=$(echo "$e - $s" | bc -l); b=$(echo "if ($t < $b) $t else $b" | bc -l)
-  done
-  printf '%.3f' "$b"
+cat "$work/text.txt" "$work/text.jsonl" > /dev/null # page cache
+secs() { # wall seconds of one run of "$@", stdout discarded
+  local s e
+  s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N)
+  echo "$e - $s" | bc -l
 }
-rate() { echo "scale=0; $bytes / $1 / 1000000" | bc -l; }
-
-echo "text: $lines postings, $bytes bytes; literals: $(wc -l < "$work/literals.txt") (all forms), $(wc -l < "$work/literals100.txt") (one per id)"
-t_rg=$(best rg -o -i -w -F -f "$work/literals.txt" "$work/text.txt")
-t_rg100=$(best rg -o -i -w -F -f "$work/literals100.txt" "$work/text.txt")
-t_m=$(best "$bin" match --jsonl "$work/text.jsonl")
-t_m1=$(RAYON_NUM_THREADS=1 best "$bin" match --jsonl "$work/text.jsonl")
-printf '%-52s %7ss %5s MB/s\n' "rg -o -i -w -F -f LITERALS (all forms)" "$t_rg" "$(rate "$t_rg")"
-printf '%-52s %7ss %5s MB/s\n' "rg -o -i -w -F -f LITERALS (one per id)" "$t_rg100" "$(rate "$t_rg100")"
-printf '%-52s %7ss %5s MB/s\n' "jobtrend match --jsonl (all cores)" "$t_m" "$(rate "$t_m")"
-printf '%-52s %7ss %5s MB/s\n' "jobtrend match --jsonl (RAYON_NUM_THREADS=1)" "$t_m1" "$(rate "$t_m1")"
-echo "ratio matcher/rg (all forms):   $(echo "scale=2; $t_m / $t_rg" | bc -l) (one thread: $(echo "scale=2; $t_m1 / $t_rg" | bc -l))"
-echo "ratio matcher/rg (one per id):  $(echo "scale=2; $t_m / $t_rg100" | bc -l) (one thread: $(echo "scale=2; $t_m1 / $t_rg100" | bc -l))"
+: > "$work/times.tsv"
+for r in $(seq "$runs"); do
+  echo "rg $(secs rg -c -o -i -w -F -f "$work/literals.txt" "$work/text.txt")" >> "$work/times.tsv"
+  echo "match $(secs "$bin" match --jsonl "$work/text.jsonl")" >> "$work/times.tsv"
+done
+facts=$(secs "$bin" match --jsonl --facts "$work/text.jsonl")
+stat() { # best|median NAME
+  awk -v n="$2" '$1 == n {print $2}' "$work/times.tsv" | sort -g |
+    awk -v w="$1" '{v[NR] = $1} END {if (w == "best") print v[1]; else print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'
+}
+echo "text: $lines postings, $bytes bytes; $(wc -l < "$work/literals.txt") literal forms; $(nproc) cores; $runs rounds"
+printf '%-50s %9s %9s %9s\n' "" "best s" "median s" "MB/s"
+for n in rg match; do
+  label=$([ "$n" = rg ] && echo "rg -c -o -i -w -F -f LITERALS" || echo "jobtrend match --jsonl")
+  printf '%-50s %9.3f %9.3f %9.0f\n' "$label" "$(stat best $n)" "$(stat median $n)" \
+    "$(echo "$bytes / $(stat best $n) / 1000000" | bc -l)"
+done
+printf '%-50s %9.3f %9s %9.0f\n' "jobtrend match --jsonl --facts (one run)" "$facts" "" "$(echo "$bytes / $facts / 1000000" | bc -l)"
+printf 'ratio match/rg: best %.2f, median %.2f (target <= 1.5); with --facts %.2f\n' \
+  "$(echo "$(stat best match) / $(stat best rg)" | bc -l)" "$(echo "$(stat median match) / $(stat median rg)" | bc -l)" \
+  "$(echo "$facts / $(stat best rg)" | bc -l)"

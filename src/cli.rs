@@ -51,9 +51,13 @@ pub enum Command {
     /// Which keywords a text mentions (the matcher on its own).
     #[command(
         name = "match",
-        after_help = "Examples:\n  jobtrend match posting.txt\n  echo 'Rust + Postgres, no go-to-market' | jobtrend match --explain -\n  jobtrend match --jsonl postings.jsonl > matched.jsonl"
+        after_help = "Examples:\n  jobtrend match posting.txt\n  echo 'Rust + Postgres, no go-to-market' | jobtrend match --explain -\n  jobtrend match --jsonl postings.jsonl > matched.jsonl\n  jobtrend match --jsonl --facts postings.jsonl    # + stated salary and roles per line\n  jobtrend match --keywords-dir my-keywords/ posting.txt\n\nKeyword ids and their rules: jobtrend keywords, jobtrend keywords show ID."
     )]
     Match(MatchArgs),
+
+    /// The keyword ids: list them, show the rules of one, export the built-in taxonomy to customise it.
+    #[command(after_help = KEYWORDS_HELP, args_conflicts_with_subcommands = true)]
+    Keywords(KeywordsArgs),
 
     /// Share of postings that mention each keyword per period, with 95% Wilson intervals.
     #[command(
@@ -220,9 +224,13 @@ pub struct StatsArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct MatchArgs {
-    /// Keyword taxonomy directory (default: the taxonomy built into the binary).
-    #[arg(long, value_name = "DIR")]
-    pub keywords: Option<PathBuf>,
+    /// Keywords to add to or replace in the built-in taxonomy, by id (see `jobtrend keywords --help`).
+    #[arg(long = "keywords-dir", value_name = "DIR")]
+    pub keywords_dir: Option<PathBuf>,
+
+    /// Deprecated spelling of --keywords-dir (elsewhere --keywords names keyword ids).
+    #[arg(long = "keywords", value_name = "DIR", hide = true, conflicts_with = "keywords_dir")]
+    pub keywords_deprecated: Option<PathBuf>,
 
     /// Show each match: text, offset, the rule that matched or vetoed it.
     #[arg(long)]
@@ -232,9 +240,88 @@ pub struct MatchArgs {
     #[arg(long)]
     pub jsonl: bool,
 
+    /// With --jsonl: add the stated salary ("salary") and the roles ("roles", from an optional "title" field,
+    /// else the text's first line) to each output line. Slower; off by default.
+    #[arg(long, requires = "jsonl")]
+    pub facts: bool,
+
     /// Input files; `-` or none for stdin.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+const KEYWORDS_HELP: &str = "\
+Examples:
+  jobtrend keywords
+  jobtrend keywords --category language
+  jobtrend keywords --json | jq -r '.[].id'
+  jobtrend keywords show go
+  jobtrend keywords export my-keywords/
+  jobtrend trends --keywords-dir my-keywords/ --keywords my-tool,rust
+
+Customising (--keywords-dir DIR on match, trends, report, check, keywords; `keywords` in jobtrend.toml):
+the built-in taxonomy is read first, then every *.toml of DIR except predictions.toml, keyword by keyword:
+  - a keyword with a new id is added;
+  - a keyword with a built-in id replaces that keyword as a whole (all its forms and rules);
+  - [[keyword]] with id = \"ID\" and disabled = true (nothing else) removes a built-in id.
+A DIR written by `jobtrend keywords export DIR` and left unchanged gives exactly the built-in taxonomy.
+An id may appear once in DIR, and a literal form may belong to one id only.";
+
+#[derive(Debug, Args, Clone)]
+pub struct KeywordsArgs {
+    #[command(subcommand)]
+    pub action: Option<KeywordsAction>,
+
+    /// Only this category (e.g. language, database, cloud).
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+
+    /// Print as JSON (every field of every keyword).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Keywords to add to or replace in the built-in taxonomy, by id.
+    #[arg(long = "keywords-dir", value_name = "DIR")]
+    pub keywords_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum KeywordsAction {
+    /// The rules of one keyword: forms, weak forms and the context that keeps them, excludes, implies.
+    #[command(after_help = "Examples:\n  jobtrend keywords show go\n  jobtrend keywords show temporal --json")]
+    Show(KeywordsShowArgs),
+
+    /// Write the built-in taxonomy files (keywords/*.toml) to DIR, to edit and pass back with --keywords-dir DIR.
+    #[command(
+        after_help = "Examples:\n  jobtrend keywords export my-keywords/\n  jobtrend match --keywords-dir my-keywords/ posting.txt"
+    )]
+    Export(KeywordsExportArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct KeywordsShowArgs {
+    /// Keyword id.
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Keywords to add to or replace in the built-in taxonomy, by id.
+    #[arg(long = "keywords-dir", value_name = "DIR")]
+    pub keywords_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct KeywordsExportArgs {
+    /// Directory to write into (created when missing).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Overwrite files of the same names.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -259,7 +346,7 @@ pub struct TrendFilter {
     #[arg(long, value_enum, default_value_t = Period::Month)]
     pub by: Period,
 
-    /// Keyword ids, comma separated (default: all).
+    /// Keyword ids, comma separated (default: all; list them with `jobtrend keywords`).
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
     pub keywords: Vec<String>,
 
@@ -275,7 +362,7 @@ pub struct TrendFilter {
     #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
     pub until: Option<String>,
 
-    /// Keyword taxonomy directory (default: built in).
+    /// Keywords to add to or replace in the built-in taxonomy, by id (see `jobtrend keywords --help`).
     #[arg(long = "keywords-dir", value_name = "DIR")]
     pub keywords_dir: Option<PathBuf>,
 
@@ -351,7 +438,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
     pub format: CheckFormat,
 
-    /// Keyword taxonomy directory (default: built in).
+    /// Keywords to add to or replace in the built-in taxonomy, by id (see `jobtrend keywords --help`).
     #[arg(long = "keywords-dir", value_name = "DIR")]
     pub keywords_dir: Option<PathBuf>,
 

@@ -1,41 +1,44 @@
-//! `jobtrend match [--keywords DIR] [--explain] [--jsonl] [FILE...|-]`: the matcher on its own.
+//! `jobtrend match [--keywords-dir DIR] [--explain] [--jsonl [--facts]] [FILE...|-]`: the matcher on its own.
 //!
 //! In: files (or stdin). Plain mode: each file is one document, printed as `FILE: id, id, ...` (`FILE:` alone
 //! when it mentions none).
-//! `--jsonl`: each input line is `{"id": ..., "text": "..."}` and each output line
-//! `{"id": ..., "keywords": ["id", ...]}` (ids sorted, lines in input order). `--explain` adds the spans
+//! `--jsonl`: each input line is `{"id": ..., "text": "..."}` (other fields ignored; `title` and `source` used by
+//! `--facts`) and each output line `{"id": ..., "keywords": ["id", ...]}` (the id as given, ids sorted, lines in
+//! input order, matched on all cores). `--facts` adds `roles` and the stated `salary`; `--explain` adds the spans
 //! (matched text, byte offset, rule, kept or vetoed and why).
 //! Out: stdout; exit 0, or 1 when some inputs could not be read or parsed (the rest is still printed).
 
-use std::io::{BufRead, BufWriter, Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use rayon::prelude::*;
-use serde_json::{Map, Value};
 
 use crate::cli::MatchArgs;
+use crate::keywords::jsonl::{JsonlOptions, match_jsonl};
 use crate::keywords::{Explained, Matcher, Taxonomy};
 
-/// Lines matched in parallel per batch in `--jsonl` mode.
-const BATCH: usize = 2048;
-
 pub fn run(args: &MatchArgs) -> anyhow::Result<ExitCode> {
-    let tax = match &args.keywords {
-        Some(dir) => {
-            Taxonomy::load_dir(dir).with_context(|| format!("could not load keywords from {}", dir.display()))?
-        }
-        None => Taxonomy::builtin().context("the built-in keyword taxonomy is invalid")?,
-    };
+    if args.keywords_deprecated.is_some() {
+        eprintln!(
+            "jobtrend: warning: `match --keywords DIR` is deprecated, use `--keywords-dir DIR` \
+             (--keywords names keyword ids in other commands)"
+        );
+    }
+    let dir = args.keywords_dir.as_deref().or(args.keywords_deprecated.as_deref());
+    let tax = Taxonomy::with_overlay(dir).with_context(|| match dir {
+        Some(d) => format!("invalid keyword taxonomy in {}", d.display()),
+        None => "invalid built-in keyword taxonomy".to_string(),
+    })?;
     let matcher = Matcher::new(&tax)?;
+    let opts = JsonlOptions { explain: args.explain, facts: args.facts };
     let inputs: Vec<PathBuf> = if args.files.is_empty() { vec![PathBuf::from("-")] } else { args.files.clone() };
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut failed = false;
     for path in &inputs {
         let result = if args.jsonl {
-            match_jsonl(&matcher, path, args.explain, &mut out, &mut failed)
+            jsonl(&matcher, path, opts, &mut out, &mut failed)
         } else {
             match_document(&matcher, path, args.explain, &mut out)
         };
@@ -61,12 +64,12 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
-fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
+fn open(path: &Path) -> anyhow::Result<Box<dyn Read>> {
     if path.as_os_str() == "-" {
-        Ok(Box::new(std::io::BufReader::new(std::io::stdin())))
+        Ok(Box::new(std::io::stdin()))
     } else {
         let f = std::fs::File::open(path).with_context(|| format!("could not read {}", path.display()))?;
-        Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, f)))
+        Ok(Box::new(f))
     }
 }
 
@@ -97,80 +100,19 @@ pub fn explain_line(e: &Explained) -> String {
     format!("@{} {} {:?} {}: {} ({}){}", e.offset, e.id, e.text, e.rule, verdict, e.reason, implies)
 }
 
-/// One output line of `--jsonl` mode: `{"id": .., "keywords": [..]}` (+ `"spans"` with `--explain`).
-/// Other stages may add fields (salary, roles) to the returned map.
-/// One output line of `--jsonl`: `id`, `keywords` (sorted ids), `salary` as stated in the text
-/// (`{"min","max","currency","period"}`, not annualised; `null` when none), `roles` (from the
-/// input's optional `title`, else the text's first line), and `spans` with `--explain`.
-pub fn jsonl_record(matcher: &Matcher, input: &Value, text: &str, explain: bool) -> Map<String, Value> {
-    let mut rec = Map::new();
-    rec.insert("id".into(), input.get("id").cloned().unwrap_or(Value::Null));
-    rec.insert("keywords".into(), Value::from(matcher.find_ids(text)));
-    let num = |x: f64| if x.fract() == 0.0 && x.abs() < 1e15 { Value::from(x as i64) } else { Value::from(x) };
-    let salary = crate::salary::extract(text).map_or(
-        Value::Null,
-        |s| serde_json::json!({"min": num(s.min), "max": num(s.max), "currency": s.currency, "period": s.period}),
-    );
-    rec.insert("salary".into(), salary);
-    let title = input.get("title").and_then(Value::as_str);
-    // Without a source, an HN-style first line ("Company | Role | Place") is read as HN's.
-    let source = input
-        .get("source")
-        .and_then(Value::as_str)
-        .unwrap_or_else(|| if text.lines().next().is_some_and(|l| l.contains('|')) { "hn" } else { "" });
-    rec.insert("roles".into(), Value::from(crate::roles::classify(title, text, source)));
-    if explain {
-        rec.insert("spans".into(), serde_json::to_value(matcher.explain(text)).unwrap_or(Value::Null));
-    }
-    rec
-}
-
-fn match_jsonl(
+/// `--jsonl` over one input; bad lines are reported on stderr and set `failed`.
+fn jsonl(
     matcher: &Matcher,
     path: &Path,
-    explain: bool,
+    opts: JsonlOptions,
     out: &mut impl Write,
     failed: &mut bool,
 ) -> anyhow::Result<()> {
-    let mut reader = open(path)?;
-    let mut lineno = 0usize;
-    loop {
-        let mut batch: Vec<(usize, String)> = Vec::with_capacity(BATCH);
-        let mut eof = false;
-        while batch.len() < BATCH {
-            let mut line = String::new();
-            let n = reader.read_line(&mut line).with_context(|| format!("could not read {}", path.display()))?;
-            if n == 0 {
-                eof = true;
-                break;
-            }
-            lineno += 1;
-            if !line.trim().is_empty() {
-                batch.push((lineno, line));
-            }
-        }
-        let results: Vec<Result<String, String>> = batch
-            .par_iter()
-            .map(|(n, line)| {
-                let v: Value =
-                    serde_json::from_str(line).map_err(|e| format!("{}:{n}: bad JSON: {e}", path.display()))?;
-                let text = v.get("text").and_then(Value::as_str).ok_or_else(|| {
-                    format!("{}:{n}: expected an object with a string \"text\" field", path.display())
-                })?;
-                serde_json::to_string(&jsonl_record(matcher, &v, text, explain)).map_err(|e| e.to_string())
-            })
-            .collect();
-        for r in results {
-            match r {
-                Ok(line) => writeln!(out, "{line}")?,
-                Err(msg) => {
-                    eprintln!("jobtrend: error: {msg}");
-                    *failed = true;
-                }
-            }
-        }
-        if eof {
-            return Ok(());
-        }
-    }
+    let reader = open(path)?;
+    let name = path.display().to_string();
+    match_jsonl(matcher, &name, reader, out, opts, |msg| {
+        eprintln!("jobtrend: error: {msg}");
+        *failed = true;
+    })
+    .with_context(|| format!("could not match {name}"))
 }

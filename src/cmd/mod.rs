@@ -11,6 +11,7 @@ use crate::store::{Store, StoreError};
 pub mod check;
 pub mod ingest;
 pub mod ingest_net;
+pub mod keywords;
 pub mod match_cmd;
 pub mod report;
 pub mod run;
@@ -24,6 +25,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest(src) => ingest_net::run(&cli, src),
         Command::Stats(args) => stats::run(&cli, args),
         Command::Match(args) => match_cmd::run(args),
+        Command::Keywords(args) => keywords::run(args),
         Command::Trends(args) => trends::run(&cli, args),
         Command::Report(args) => report::run(&cli, args),
         Command::Run(args) => run::run(&cli, args),

@@ -9,11 +9,11 @@ use crate::cli::{Cli, TableFormat, TrendFilter, TrendsArgs};
 use crate::keywords::Taxonomy;
 use crate::trends::{TrendOptions, TrendRow, compute, to_csv};
 
-/// The taxonomy from `--keywords-dir`, else the built-in one.
+/// The built-in taxonomy with `--keywords-dir` (if any) overlaid on it.
 pub fn taxonomy(dir: Option<&std::path::Path>) -> anyhow::Result<Taxonomy> {
-    Ok(match dir {
-        Some(d) => Taxonomy::load_dir(d).with_context(|| format!("invalid keyword taxonomy in {}", d.display()))?,
-        None => Taxonomy::builtin().context("invalid built-in keyword taxonomy")?,
+    Taxonomy::with_overlay(dir).with_context(|| match dir {
+        Some(d) => format!("invalid keyword taxonomy in {}", d.display()),
+        None => "invalid built-in keyword taxonomy".to_string(),
     })
 }
 

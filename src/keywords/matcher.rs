@@ -6,9 +6,11 @@
 //!
 //! Steps per text: (1) the combined regex (ASCII half word boundaries, patterns first, then literals longest
 //! first) yields candidate spans; (2) each span is mapped back to its keyword and form (literal table lookup,
-//! else the patterns); (3) `exclude*` rules veto spans; (4) weak forms are kept only with context (adjacent
-//! words, nearby words, a list next to another keyword, or a strong mention of a required id in the posting);
-//! (5) counts are summed per id and propagated along the transitive `implies` closure.
+//! else the patterns; an exact-case form wins over a case-insensitive one); (3) `exclude*` rules veto spans;
+//! (4) weak forms are kept only with context: local context (adjacent words, a statement of use, nearby words, a
+//! list next to another keyword) or, except for `weak_local` forms, a strong mention of a required id elsewhere
+//! in the posting; (5) counts are summed per id and propagated along the
+//! transitive `implies` closure.
 
 use std::collections::HashMap;
 
@@ -22,12 +24,112 @@ const NEAR_WINDOW: usize = 80;
 /// Longest gap between two list items ("Python, Go", "TS / Node", "Rust and Go").
 const LIST_GAP: usize = 12;
 
+/// Statements of use, right before a weak form (whitespace between is skipped), for keywords with
+/// `use_statements = true`: "We use Rust", "Stack: Go", "built with Swift", "Our stack includes Bun".
+pub const USE_BEFORE: &[&str] = &[
+    "use",
+    "uses",
+    "using",
+    "used",
+    "write",
+    "writes",
+    "writing",
+    "written in",
+    "built with",
+    "built in",
+    "built on",
+    "built using",
+    "build with",
+    "building with",
+    "powered by",
+    "runs on",
+    "running on",
+    "stack:",
+    "stack is",
+    "stack includes",
+    "stack include",
+    "stack includes:",
+    "tech:",
+    "tech stack:",
+    "technologies:",
+    "technology:",
+    "tools:",
+    "languages:",
+    "language:",
+    "backend:",
+    "backend is",
+    "backend in",
+    "frontend:",
+    "experience with",
+    "experience in",
+    "experienced with",
+    "experienced in",
+    "proficient in",
+    "proficiency in",
+    "proficiency with",
+    "knowledge of",
+    "familiar with",
+    "familiarity with",
+    "fluent in",
+    "expertise in",
+    "migrating to",
+    "migrated to",
+    "moving to",
+    "adopting",
+    "rewriting in",
+    "rewritten in",
+];
+
+/// Statements of use, right after a weak form (spaces between), for keywords with `use_statements = true`: "a React shop",
+/// "Go services", "Node for the API", "Temporal for workflows".
+pub const USE_AFTER: &[&str] = &[
+    "shop",
+    "stack",
+    "codebase",
+    "code base",
+    "monorepo",
+    "backend",
+    "back-end",
+    "services",
+    "microservices",
+    "developer",
+    "developers",
+    "engineer",
+    "engineers",
+    "programmer",
+    "programmers",
+    "experience",
+    "expertise",
+    "skills",
+    "proficiency",
+    "for the api",
+    "for our api",
+    "for apis",
+    "for the backend",
+    "for our backend",
+    "for backend",
+    "for services",
+    "for workflows",
+    "for orchestration",
+    "on the backend",
+    "on the server",
+    "is a plus",
+    "is a big plus",
+    "is a bonus",
+    "is a big bonus",
+    "is nice to have",
+    "is preferred",
+    "is required",
+];
+
 #[derive(Debug, Clone)]
 struct Term {
     kw: usize,
     /// Exact form for case-sensitive terms.
     exact: Option<String>,
     weak: bool,
+    /// A `weak_local` form: only local context keeps it, never `requires_context`.
+    local_only: bool,
     form: String,
 }
 
@@ -41,6 +143,7 @@ struct Rules {
     after: Vec<Vec<u8>>,
     near: Vec<Vec<u8>>,
     list_context: bool,
+    use_statements: bool,
     requires: Vec<usize>,
 }
 
@@ -82,6 +185,7 @@ struct Hit {
     end: usize,
     kw: usize,
     weak: bool,
+    local_only: bool,
     form: String,
     kind: &'static str,
     veto: Option<String>,
@@ -134,18 +238,20 @@ impl Matcher {
         let mut patterns = Vec::new();
         let mut pattern_alts = Vec::new();
         for (i, k) in kws.iter().enumerate() {
-            let groups: [(&Vec<String>, bool, bool, &'static str); 4] = [
-                (&k.aliases, false, false, "alias"),
-                (&k.case_sensitive, true, false, "case-sensitive"),
-                (&k.weak, false, true, "weak"),
-                (&k.weak_case_sensitive, true, true, "weak case-sensitive"),
+            let groups: [(&Vec<String>, bool, bool, bool); 5] = [
+                (&k.aliases, false, false, false),
+                (&k.case_sensitive, true, false, false),
+                (&k.weak, false, true, false),
+                (&k.weak_case_sensitive, true, true, false),
+                (&k.weak_local, false, true, true),
             ];
-            for (list, cs, weak, _) in groups {
+            for (list, cs, weak, local_only) in groups {
                 for lit in list {
                     literals.entry(lower(lit)).or_default().push(Term {
                         kw: i,
                         exact: cs.then(|| lit.clone()),
                         weak,
+                        local_only,
                         form: lit.clone(),
                     });
                     alts.push((lit.clone(), cs));
@@ -158,13 +264,13 @@ impl Matcher {
                     pattern: p.clone(),
                     message: e.to_string(),
                 })?;
-                patterns.push((anchored, Term { kw: i, exact: None, weak: false, form: p.clone() }));
+                patterns.push((anchored, Term { kw: i, exact: None, weak: false, local_only: false, form: p.clone() }));
                 pattern_alts.push(format!("(?i:{p})"));
             }
         }
-        // Strong before weak, case-insensitive before exact, within one literal's candidates.
+        // Strong before weak, exact case before case-insensitive, within one literal's candidates.
         for terms in literals.values_mut() {
-            terms.sort_by_key(|t| (t.weak, t.exact.is_some()));
+            terms.sort_by_key(|t| (t.weak, t.exact.is_none()));
         }
         alts.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
         alts.dedup_by(|a, b| a.0.eq_ignore_ascii_case(&b.0) && !a.1 && !b.1);
@@ -207,6 +313,7 @@ impl Matcher {
                     after: lower_all(&k.after),
                     near: lower_all(&k.near),
                     list_context: k.list_context,
+                    use_statements: k.use_statements,
                     requires,
                 }
             })
@@ -292,11 +399,12 @@ impl Matcher {
         if let Some(terms) = self.literals.get(&lower(m)) {
             for t in terms {
                 if t.exact.as_deref().is_none_or(|e| e == m) {
-                    let kind = match (t.weak, t.exact.is_some()) {
-                        (false, false) => "alias",
-                        (false, true) => "case-sensitive",
-                        (true, false) => "weak",
-                        (true, true) => "weak case-sensitive",
+                    let kind = match (t.weak, t.exact.is_some(), t.local_only) {
+                        (false, false, _) => "alias",
+                        (false, true, _) => "case-sensitive",
+                        (true, _, true) => "weak local",
+                        (true, false, false) => "weak",
+                        (true, true, false) => "weak case-sensitive",
                     };
                     return Some((t, kind));
                 }
@@ -317,6 +425,7 @@ impl Matcher {
                 end: m.end(),
                 kw: term.kw,
                 weak: term.weak,
+                local_only: term.local_only,
                 form: if explain { term.form.clone() } else { String::new() },
                 kind,
                 veto,
@@ -404,7 +513,14 @@ impl Matcher {
         if let Some(why) = self.local_context(hits, j, text) {
             return Ok(why);
         }
-        let r = &self.rules[hits[j].kw];
+        let h = &hits[j];
+        let r = &self.rules[h.kw];
+        if r.requires.is_empty() {
+            return Err("no context".into());
+        }
+        if h.local_only {
+            return Err("no local context (a weak_local form)".into());
+        }
         if let Some(&c) = r.requires.iter().find(|&&c| strong[c]) {
             return Ok(format!("posting mentions {:?}", self.ids[c]));
         }
@@ -435,6 +551,23 @@ impl Matcher {
                 if bounded_at(text, i, p) {
                     return Some(format!("before {:?}", String::from_utf8_lossy(p)));
                 }
+            }
+        }
+        if r.use_statements {
+            // whitespace only: "GO-SHOP" is no statement of use; a line break may follow "Stack:"
+            let mut i = h.start;
+            while i > 0 && matches!(text[i - 1], b' ' | b'\t' | b'\n' | b'\r') {
+                i -= 1;
+            }
+            if let Some(p) = USE_BEFORE.iter().find(|p| i >= p.len() && bounded_at(text, i - p.len(), p.as_bytes())) {
+                return Some(format!("after {p:?} (statement of use)"));
+            }
+            let mut i = h.end;
+            while i < text.len() && matches!(text[i], b' ' | b'\t') {
+                i += 1;
+            }
+            if let Some(p) = USE_AFTER.iter().find(|p| bounded_at(text, i, p.as_bytes())) {
+                return Some(format!("before {p:?} (statement of use)"));
             }
         }
         if !r.near.is_empty() {
@@ -469,14 +602,15 @@ impl Matcher {
     }
 }
 
-/// The text between two list items: separators and at most the words and/or/with/plus/on.
+/// The text between two list items: separators (`#` too: "#go #rust") and at most the words and/or/with/plus/on.
 fn is_list_gap(gap: &[u8]) -> bool {
     if gap.is_empty() || gap.len() > LIST_GAP {
         return false;
     }
-    gap.split(|&b| matches!(b, b' ' | b'\t' | b'\n' | b',' | b'/' | b'+' | b'&' | b'|' | b'(' | b')' | b';')).all(|w| {
-        w.is_empty() || ["and", "or", "with", "plus", "on"].iter().any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
-    })
+    gap.split(|&b| matches!(b, b' ' | b'\t' | b'\n' | b',' | b'/' | b'+' | b'&' | b'|' | b'(' | b')' | b';' | b'#'))
+        .all(|w| {
+            w.is_empty() || ["and", "or", "with", "plus", "on"].iter().any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
+        })
 }
 
 #[cfg(test)]
@@ -485,7 +619,7 @@ mod tests {
 
     #[test]
     fn list_gaps() {
-        for g in [", ", " / ", "/", " + ", ", and ", " or ", " (", ") ", " & "] {
+        for g in [", ", " / ", "/", " + ", ", and ", " or ", " (", ") ", " & ", " #"] {
             assert!(is_list_gap(g.as_bytes()), "{g:?}");
         }
         for g in ["", " to ", ". ", " in the ", ",                 "] {

@@ -1,8 +1,23 @@
 //! Keyword taxonomy (`keywords/*.toml`) and the matcher that finds its ids in posting text.
 //!
-//! In: TOML files (built into the binary, or a directory) and plain posting text.
-//! Out: a [`Taxonomy`] (ids, labels, categories, rules) and, per text, the ids it mentions with mention counts
-//! ([`Matcher::find`]) or every candidate span with the rule that accepted or vetoed it ([`Matcher::explain`]).
+//! In: TOML files (built into the binary, plus an optional overlay directory) and plain posting text.
+//! Out: a [`Taxonomy`] (ids, labels, categories, rules, a fingerprint of everything that changes matching), ids
+//! resolved from user input with "did you mean" suggestions ([`Taxonomy::resolve`]) and, per text, the ids it
+//! mentions with mention counts ([`Matcher::find`]) or every candidate span with the rule that accepted or vetoed
+//! it ([`Matcher::explain`]).
+//!
+//! # Built-in taxonomy and `--keywords-dir`
+//! The taxonomy built into the binary ([`BUILTIN_FILES`]) is always the base. A directory given with
+//! `--keywords-dir DIR` ([`Taxonomy::with_overlay`]) is an overlay on it, keyword by keyword:
+//! - a keyword whose id is new is **added** (after the built-in ones, in file-name order);
+//! - a keyword whose id exists **replaces** that built-in keyword as a whole (every field: write all the forms and
+//!   rules you want to keep; `jobtrend keywords export DIR` writes the built-in files to start from);
+//! - `[[keyword]]` with `id = "..."` and `disabled = true` (and nothing else) **removes** a built-in id; other
+//!   keywords that `implies` or `requires_context` it must then be replaced or disabled too.
+//!
+//! Every `*.toml` of the directory except `predictions.toml` is read; an id may appear once in the directory.
+//! A literal may still belong to one id only, so moving an alias from a built-in keyword to your own means
+//! replacing that built-in keyword too.
 //!
 //! # The TOML schema
 //! Each file is a list of `[[keyword]]` tables. Unknown fields are errors.
@@ -17,6 +32,7 @@
 //! patterns = ['c\+\+\d\d']       # regexes (case-insensitive unless `(?-i)`), always count
 //! weak = ["node"]                # case-insensitive literals that count only with context (below)
 //! weak_case_sensitive = ["Node"] # exact-case literals that count only with context
+//! weak_local = ["go"]            # case-insensitive literals that count only with LOCAL context (not requires_context)
 //! exclude = ["go-to-market"]     # phrases that veto any form of this keyword overlapping them (word-bounded)
 //! soft_exclude = ["go to"]      # like exclude, unless the hit has local context (before/after/near/list)
 //! exclude_before = ["."]         # a hit right after one of these strings (no space skipped) is vetoed
@@ -26,23 +42,39 @@
 //! after = ["developer"]          # the word(s) right after the hit
 //! near = ["workflow"]            # a word within 80 bytes either side
 //! list_context = true            # the hit sits in a list next to another keyword ("Python, Go, Rust", "TS/Node")
-//! requires_context = ["@language", "aws"]  # the posting also has a strong mention of one of these
+//! requires_context = ["@language", "aws"]  # the posting also has a strong mention of one of these (not for
+//!                                # weak_local forms)
 //! implies = ["vector-database"]  # every mention also counts for these ids (transitively)
+//! use_statements = true          # a statement of use keeps a weak form: "we use Go", "Stack: Rust", "a React shop"
+//! disabled = true                # overlay only: removes the built-in keyword of this id (no other field)
 //! ```
+//!
+//! `use_statements` (see [`matcher::USE_BEFORE`] and [`matcher::USE_AFTER`]) is local context like `before` and
+//! `after`, with one phrase list shared by every keyword that sets it.
 //!
 //! Every literal and pattern goes into ONE regex with ASCII half word boundaries
 //! (`(?-u:\b{start-half})(?:...)(?-u:\b{end-half})`, patterns first, then literals longest first); the rules
 //! run only on its hits. A literal may belong to one id only (case-insensitively).
 //! Files named `predictions.toml` are not part of the taxonomy and are skipped by [`Taxonomy::load_dir`].
 
-mod matcher;
+mod ids;
+pub mod jsonl;
+pub mod matcher;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+pub use ids::split_ids;
 pub use matcher::{Explained, Matcher};
+
+/// Version of the matching rules the code applies to a taxonomy (the meaning of each TOML field, the phrase lists
+/// of `use_statements`, word boundaries, ...). Bump when matching rules change: [`Taxonomy::fingerprint`] covers it,
+/// so anything keyed by the fingerprint (the match index) is rebuilt.
+/// 2: statements of use (`use_statements`), `weak_local` forms (never kept by `requires_context`), exact-case
+/// forms win over case-insensitive ones.
+pub const MATCHER_VERSION: u32 = 2;
 
 /// The taxonomy files built into the binary, in canonical (alphabetical) order.
 /// A test checks that this list equals the `*.toml` files of `keywords/` (except `predictions.toml`).
@@ -87,6 +119,10 @@ pub enum KeywordError {
     Invalid { file: String, id: String, message: String },
     #[error("could not build the combined keyword regex: {0}")]
     Combined(String),
+    #[error("{} already exists (pass --force to overwrite)", path.display())]
+    Exists { path: PathBuf },
+    #[error("unknown keyword id {id:?} ({}list them with: jobtrend keywords)", suggestion.as_ref().map(|s| format!("did you mean {s:?}? ")).unwrap_or_default())]
+    UnknownId { id: String, suggestion: Option<String> },
 }
 
 /// The ids issue 3 names: an interface that reports, predictions, scripts and checks rely on.
@@ -168,52 +204,113 @@ pub const REQUIRED_IDS: &[&str] = &[
     "quantum",
 ];
 
-/// One keyword (id) with its forms and rules, as written in the TOML file.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq, Hash)]
+/// One keyword (id) with its forms and rules, as written in the TOML file (see the module docs for the fields).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(deny_unknown_fields)]
 pub struct Keyword {
     pub id: String,
+    #[serde(default)]
     pub label: String,
+    #[serde(default)]
     pub category: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub case_sensitive: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub patterns: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub weak: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub weak_case_sensitive: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weak_local: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub soft_exclude: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude_before: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude_after: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub before: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub after: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub near: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub list_context: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub use_statements: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requires_context: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub implies: Vec<String>,
+    /// Overlay only: remove the built-in keyword of this id.
+    #[serde(default, skip_serializing)]
+    pub disabled: bool,
     /// The file this keyword came from (not a TOML field).
-    #[serde(skip)]
+    #[serde(skip_deserializing)]
     pub file: String,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Keyword {
     /// Weak forms (case-insensitive or exact) exist: the keyword needs context for those.
     pub fn has_weak(&self) -> bool {
-        !self.weak.is_empty() || !self.weak_case_sensitive.is_empty()
+        !self.weak.is_empty() || !self.weak_case_sensitive.is_empty() || !self.weak_local.is_empty()
+    }
+
+    /// Number of forms (literals and patterns) that can match.
+    fn forms(&self) -> usize {
+        self.aliases.len()
+            + self.case_sensitive.len()
+            + self.patterns.len()
+            + self.weak.len()
+            + self.weak_case_sensitive.len()
+            + self.weak_local.len()
+    }
+
+    /// Feeds every field that changes what matches (not the label, not the file) to `h`, unambiguously.
+    fn hash_rules(&self, h: &mut xxhash_rust::xxh3::Xxh3) {
+        let lists: [(&str, &Vec<String>); 15] = [
+            ("aliases", &self.aliases),
+            ("case_sensitive", &self.case_sensitive),
+            ("patterns", &self.patterns),
+            ("weak", &self.weak),
+            ("weak_case_sensitive", &self.weak_case_sensitive),
+            ("weak_local", &self.weak_local),
+            ("exclude", &self.exclude),
+            ("soft_exclude", &self.soft_exclude),
+            ("exclude_before", &self.exclude_before),
+            ("exclude_after", &self.exclude_after),
+            ("before", &self.before),
+            ("after", &self.after),
+            ("near", &self.near),
+            ("requires_context", &self.requires_context),
+            ("implies", &self.implies),
+        ];
+        fn put(h: &mut xxhash_rust::xxh3::Xxh3, s: &str) {
+            h.update(&(s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        }
+        put(h, "id");
+        put(h, &self.id);
+        put(h, "category");
+        put(h, &self.category);
+        put(h, if self.list_context { "list_context" } else { "-" });
+        put(h, if self.use_statements { "use_statements" } else { "-" });
+        for (name, list) in lists {
+            put(h, name);
+            h.update(&(list.len() as u64).to_le_bytes());
+            for s in list {
+                put(h, s);
+            }
+        }
     }
 }
 
@@ -230,66 +327,86 @@ pub struct Taxonomy {
     keywords: Vec<Keyword>,
     index: HashMap<String, usize>,
     fingerprint: u64,
+    builtin: bool,
 }
 
 impl Taxonomy {
     /// The taxonomy built into the binary (`keywords/*.toml` at build time).
     pub fn builtin() -> Result<Taxonomy, KeywordError> {
-        Self::from_sources(BUILTIN_FILES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect())
+        Ok(Taxonomy { builtin: true, ..Self::from_sources(builtin_sources())? })
     }
 
-    /// Every `*.toml` of `dir` except `predictions.toml`, in file-name order.
-    pub fn load_dir(dir: &Path) -> Result<Taxonomy, KeywordError> {
-        let io = |source| KeywordError::Io { path: dir.to_path_buf(), source };
-        let mut names = Vec::new();
-        for entry in std::fs::read_dir(dir).map_err(io)? {
-            let entry = entry.map_err(io)?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".toml") && name != NOT_TAXONOMY && entry.path().is_file() {
-                names.push(name);
+    /// The built-in taxonomy with the keywords of `dir` (when given) added, replacing or removing built-in ones by id
+    /// (see the module docs). Every command that takes `--keywords-dir` loads its taxonomy through this.
+    pub fn with_overlay(dir: Option<&Path>) -> Result<Taxonomy, KeywordError> {
+        let Some(dir) = dir else { return Self::builtin() };
+        let base = parse_sources(&builtin_sources())?;
+        let overlay = parse_sources(&read_dir_sources(dir)?)?;
+        let builtin_fp = fingerprint_of(&base);
+        let mut keywords = base;
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for k in overlay {
+            if let Some(first) = seen.insert(k.id.clone(), k.file.clone()) {
+                return Err(KeywordError::DuplicateId { file: k.file, id: k.id, first });
+            }
+            let pos = keywords.iter().position(|b| b.id == k.id);
+            if k.disabled {
+                let Some(pos) = pos else {
+                    return Err(KeywordError::Invalid {
+                        file: k.file,
+                        id: k.id,
+                        message: "disabled = true names no built-in keyword".into(),
+                    });
+                };
+                if k.forms() > 0 || !k.label.is_empty() || !k.category.is_empty() {
+                    return Err(KeywordError::Invalid {
+                        file: k.file,
+                        id: k.id,
+                        message: "disabled = true takes no other field than id".into(),
+                    });
+                }
+                keywords.remove(pos);
+            } else if let Some(pos) = pos {
+                keywords[pos] = k;
+            } else {
+                keywords.push(k);
             }
         }
-        names.sort();
-        let mut sources = Vec::with_capacity(names.len());
-        for name in names {
-            let path = dir.join(&name);
-            let text =
-                std::fs::read_to_string(&path).map_err(|source| KeywordError::Io { path: path.clone(), source })?;
-            sources.push((path.display().to_string(), text));
-        }
-        Self::from_sources(sources)
+        let tax = Self::from_keywords(keywords)?;
+        Ok(Taxonomy { builtin: tax.fingerprint == builtin_fp, ..tax })
+    }
+
+    /// Every `*.toml` of `dir` except `predictions.toml`, in file-name order, on its own (without the built-in
+    /// taxonomy; commands use [`Taxonomy::with_overlay`]).
+    pub fn load_dir(dir: &Path) -> Result<Taxonomy, KeywordError> {
+        Self::from_sources(read_dir_sources(dir)?)
     }
 
     /// Parses and validates `(file name, TOML text)` pairs, in the given order.
     pub fn from_sources(sources: Vec<(String, String)>) -> Result<Taxonomy, KeywordError> {
-        let mut keywords = Vec::new();
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        for (file, text) in &sources {
-            let short = Path::new(file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            hasher.update(short.as_bytes());
-            hasher.update(&[0]);
-            hasher.update(text.as_bytes());
-            hasher.update(&[0]);
-            let spec: FileSpec = toml::from_str(text).map_err(|e| KeywordError::Parse {
-                file: file.clone(),
-                keyword: e.span().and_then(|s| keyword_at(text, s.start)),
-                message: e.message().trim().to_string(),
-            })?;
-            for mut k in spec.keyword {
-                k.file = file.clone();
-                keywords.push(k);
-            }
+        let keywords = parse_sources(&sources)?;
+        if let Some(k) = keywords.iter().find(|k| k.disabled) {
+            return Err(KeywordError::Invalid {
+                file: k.file.clone(),
+                id: k.id.clone(),
+                message: "disabled = true only applies to a --keywords-dir overlay of the built-in taxonomy".into(),
+            });
         }
+        Self::from_keywords(keywords)
+    }
+
+    fn from_keywords(keywords: Vec<Keyword>) -> Result<Taxonomy, KeywordError> {
         let tax = Taxonomy {
             index: keywords.iter().enumerate().map(|(i, k)| (k.id.clone(), i)).collect(),
+            fingerprint: fingerprint_of(&keywords),
             keywords,
-            fingerprint: hasher.digest(),
+            builtin: false,
         };
         tax.validate()?;
         Ok(tax)
     }
 
-    /// All keywords, by file then as written.
+    /// All keywords, by file then as written (overlay additions last).
     pub fn keywords(&self) -> &[Keyword] {
         &self.keywords
     }
@@ -299,14 +416,34 @@ impl Taxonomy {
         self.index.get(id).copied()
     }
 
-    /// Hash of the taxonomy files (names and contents): changes whenever any rule changes.
+    /// The keyword of `id`.
+    pub fn get(&self, id: &str) -> Option<&Keyword> {
+        self.index_of(id).map(|i| &self.keywords[i])
+    }
+
+    /// Hash of everything that changes what matches: [`MATCHER_VERSION`] and, per keyword in order, its id,
+    /// category and every form and rule (not labels, file names, comments or layout). Equal taxonomies have equal
+    /// fingerprints whether built in, exported and loaded back, or overlaid.
     pub fn fingerprint(&self) -> u64 {
         self.fingerprint
+    }
+
+    /// True when the rules equal the built-in taxonomy's (no overlay, or one that changes nothing).
+    pub fn is_builtin(&self) -> bool {
+        self.builtin
     }
 
     /// Ids of a category, in taxonomy order.
     pub fn category(&self, category: &str) -> Vec<usize> {
         (0..self.keywords.len()).filter(|&i| self.keywords[i].category == category).collect()
+    }
+
+    /// The categories, sorted and unique.
+    pub fn categories(&self) -> Vec<&str> {
+        let mut c: Vec<&str> = self.keywords.iter().map(|k| k.category.as_str()).collect();
+        c.sort_unstable();
+        c.dedup();
+        c
     }
 
     fn validate(&self) -> Result<(), KeywordError> {
@@ -326,25 +463,27 @@ impl Taxonomy {
             if k.label.trim().is_empty() || k.category.trim().is_empty() {
                 return Err(err_inv("label and category must not be empty"));
             }
-            let forms = k.aliases.len()
-                + k.case_sensitive.len()
-                + k.patterns.len()
-                + k.weak.len()
-                + k.weak_case_sensitive.len();
-            if forms == 0 {
+            if k.forms() == 0 {
                 return Err(err_inv("no aliases, case_sensitive forms, patterns or weak forms"));
             }
             let has_context = !k.before.is_empty()
                 || !k.after.is_empty()
                 || !k.near.is_empty()
                 || k.list_context
+                || k.use_statements
                 || !k.requires_context.is_empty();
             if k.has_weak() && !has_context {
                 return Err(err_inv(
-                    "weak forms need a context rule (before, after, near, list_context or requires_context)",
+                    "weak forms need a context rule (before, after, near, list_context, use_statements or requires_context)",
                 ));
             }
-            let all_literals = k.aliases.iter().chain(&k.case_sensitive).chain(&k.weak).chain(&k.weak_case_sensitive);
+            let all_literals = k
+                .aliases
+                .iter()
+                .chain(&k.case_sensitive)
+                .chain(&k.weak)
+                .chain(&k.weak_case_sensitive)
+                .chain(&k.weak_local);
             let mut own = HashSet::new();
             for lit in all_literals {
                 if lit.trim().is_empty() || !lit.is_ascii() {
@@ -404,6 +543,84 @@ impl Taxonomy {
         }
         Ok(())
     }
+}
+
+/// Writes the built-in taxonomy files into `dir` (created when missing), each atomically (temporary file in `dir`,
+/// then rename; the mode follows the umask). Without `force`, nothing is written when any of them exists.
+/// Returns the paths written.
+pub fn export_builtin(dir: &Path, force: bool) -> Result<Vec<PathBuf>, KeywordError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| KeywordError::Io { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let paths: Vec<PathBuf> = BUILTIN_FILES.iter().map(|(name, _)| dir.join(name)).collect();
+    if !force && let Some(p) = paths.iter().find(|p| p.exists()) {
+        return Err(KeywordError::Exists { path: p.clone() });
+    }
+    for ((name, text), path) in BUILTIN_FILES.iter().zip(&paths) {
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        std::fs::write(&tmp, text).map_err(io(&tmp))?;
+        if let Err(source) = std::fs::rename(&tmp, path) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(KeywordError::Io { path: path.clone(), source });
+        }
+    }
+    Ok(paths)
+}
+
+/// `(file name, TOML text)` of the built-in files.
+fn builtin_sources() -> Vec<(String, String)> {
+    BUILTIN_FILES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect()
+}
+
+/// `(path, TOML text)` of every `*.toml` of `dir` except `predictions.toml`, in file-name order.
+fn read_dir_sources(dir: &Path) -> Result<Vec<(String, String)>, KeywordError> {
+    let io = |source| KeywordError::Io { path: dir.to_path_buf(), source };
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".toml") && name != NOT_TAXONOMY && entry.path().is_file() {
+            names.push(name);
+        }
+    }
+    names.sort();
+    let mut sources = Vec::with_capacity(names.len());
+    for name in names {
+        let path = dir.join(&name);
+        let text = std::fs::read_to_string(&path).map_err(|source| KeywordError::Io { path: path.clone(), source })?;
+        sources.push((path.display().to_string(), text));
+    }
+    Ok(sources)
+}
+
+/// The keywords of `(file name, TOML text)` pairs, in order, each tagged with its file. Not validated.
+fn parse_sources(sources: &[(String, String)]) -> Result<Vec<Keyword>, KeywordError> {
+    let mut keywords = Vec::new();
+    for (file, text) in sources {
+        let spec: FileSpec = toml::from_str(text).map_err(|e| KeywordError::Parse {
+            file: file.clone(),
+            keyword: e.span().and_then(|s| keyword_at(text, s.start)),
+            message: e.message().trim().to_string(),
+        })?;
+        for mut k in spec.keyword {
+            k.file = file.clone();
+            keywords.push(k);
+        }
+    }
+    Ok(keywords)
+}
+
+/// [`Taxonomy::fingerprint`] of a keyword list.
+fn fingerprint_of(keywords: &[Keyword]) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&MATCHER_VERSION.to_le_bytes());
+    h.update(&(keywords.len() as u64).to_le_bytes());
+    for k in keywords {
+        k.hash_rules(&mut h);
+    }
+    h.digest()
 }
 
 /// kebab-case: lowercase ASCII letters and digits in dash-separated groups.

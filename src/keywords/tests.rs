@@ -98,8 +98,9 @@ fn unknown_field_error_is_pinned() {
     assert_eq!(
         err.to_string(),
         "test.toml: keyword \"go\": unknown field `alias`, expected one of `id`, `label`, `category`, `aliases`, \
-         `case_sensitive`, `patterns`, `weak`, `weak_case_sensitive`, `exclude`, `soft_exclude`, `exclude_before`, \
-         `exclude_after`, `before`, `after`, `near`, `list_context`, `requires_context`, `implies`"
+         `case_sensitive`, `patterns`, `weak`, `weak_case_sensitive`, `weak_local`, `exclude`, `soft_exclude`, \
+         `exclude_before`, `exclude_after`, `before`, `after`, `near`, `list_context`, `use_statements`, \
+         `requires_context`, `implies`, `disabled`"
     );
 }
 
@@ -146,6 +147,176 @@ fn load_dir_names_the_path_and_skips_predictions() {
     assert!(err.contains("b.toml: keyword \"y\": unknown field `bogus`"), "{err}");
 }
 
+// ---- overlay (--keywords-dir), fingerprint, resolve ----
+
+fn overlay(files: &[(&str, &str)]) -> Result<Taxonomy, KeywordError> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    Taxonomy::with_overlay(Some(dir.path()))
+}
+
+#[test]
+fn overlay_adds_replaces_and_disables_by_id() {
+    let builtin = Taxonomy::builtin().unwrap();
+    let n = builtin.keywords().len();
+    assert!(builtin.is_builtin());
+    let added = overlay(&[(
+        "mine.toml",
+        "[[keyword]]\nid = \"htmx\"\nlabel = \"htmx\"\ncategory = \"framework\"\naliases = [\"htmx\"]\n",
+    )])
+    .unwrap();
+    assert_eq!(added.keywords().len(), n + 1);
+    assert_eq!(added.keywords().last().unwrap().id, "htmx");
+    assert!(added.keywords().last().unwrap().file.ends_with("mine.toml"));
+    assert!(!added.is_builtin());
+    assert_ne!(added.fingerprint(), builtin.fingerprint());
+    let m = Matcher::new(&added).unwrap();
+    assert_eq!(m.find_ids("htmx and Go developer"), ["go", "htmx"]);
+
+    // replacing keeps the position and takes every field from the overlay
+    let replaced = overlay(&[(
+        "go.toml",
+        "[[keyword]]\nid = \"go\"\nlabel = \"Golang\"\ncategory = \"language\"\naliases = [\"golang\"]\n",
+    )])
+    .unwrap();
+    assert_eq!(replaced.keywords().len(), n);
+    assert_eq!(replaced.index_of("go"), builtin.index_of("go"));
+    assert_eq!(replaced.get("go").unwrap().label, "Golang");
+    let m = Matcher::new(&replaced).unwrap();
+    assert_eq!(m.find_ids("Go developer, golang"), ["go"]);
+    assert!(m.explain("Go developer").is_empty(), "the weak forms are gone");
+
+    let disabled = overlay(&[("off.toml", "[[keyword]]\nid = \"quantum\"\ndisabled = true\n")]).unwrap();
+    assert_eq!(disabled.keywords().len(), n - 1);
+    assert_eq!(disabled.index_of("quantum"), None);
+}
+
+#[test]
+fn overlay_errors_name_the_file_and_the_keyword() {
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (
+            &[("a.toml", "[[keyword]]\nid = \"nope\"\ndisabled = true\n")],
+            "a.toml: keyword \"nope\": disabled = true names no built-in keyword",
+        ),
+        (
+            &[("a.toml", "[[keyword]]\nid = \"go\"\ndisabled = true\naliases = [\"x\"]\n")],
+            "a.toml: keyword \"go\": disabled = true takes no other field",
+        ),
+        (
+            &[
+                ("a.toml", "[[keyword]]\nid = \"x\"\nlabel = \"X\"\ncategory = \"c\"\naliases = [\"xx\"]\n"),
+                ("b.toml", "[[keyword]]\nid = \"x\"\nlabel = \"X\"\ncategory = \"c\"\naliases = [\"xy\"]\n"),
+            ],
+            "b.toml: keyword \"x\": duplicate id (first defined in",
+        ),
+        (
+            &[("a.toml", "[[keyword]]\nid = \"pg2\"\nlabel = \"P\"\ncategory = \"c\"\naliases = [\"Postgres\"]\n")],
+            "a.toml: keyword \"pg2\": alias \"Postgres\" is already claimed by \"postgresql\"",
+        ),
+        (&[("a.toml", "[[keyword]]\nid = \"aws\"\ndisabled = true\n")], "implies unknown id \"aws\""),
+        (&[("a.toml", "[[keyword]]\nid = \"x\"\naliases = [\"xx\"]\n")], "a.toml: keyword \"x\": label and category"),
+    ];
+    for (files, want) in cases {
+        let err = overlay(files).expect_err(want).to_string();
+        assert!(err.contains(want), "got {err:?}, want {want:?}");
+    }
+    let err = tax("[[keyword]]\nid = \"go\"\ndisabled = true\n").unwrap_err().to_string();
+    assert!(err.contains("only applies to a --keywords-dir overlay"), "{err}");
+}
+
+#[test]
+fn exported_files_overlay_to_the_builtin_taxonomy() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("kw");
+    let written = export_builtin(&out, false).unwrap();
+    assert_eq!(written.len(), BUILTIN_FILES.len());
+    let err = export_builtin(&out, false).unwrap_err().to_string();
+    assert!(err.ends_with("already exists (pass --force to overwrite)"), "{err}");
+    export_builtin(&out, true).unwrap();
+    let t = Taxonomy::with_overlay(Some(&out)).unwrap();
+    let b = Taxonomy::builtin().unwrap();
+    assert!(t.is_builtin());
+    assert_eq!(t.fingerprint(), b.fingerprint());
+    assert_eq!(
+        t.keywords().iter().map(|k| &k.id).collect::<Vec<_>>(),
+        b.keywords().iter().map(|k| &k.id).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn fingerprint_covers_every_matching_field_and_only_those() {
+    let base = "[[keyword]]\nid = \"a\"\nlabel = \"A\"\ncategory = \"x\"\naliases = [\"alpha\"]\n";
+    let fp = |extra: &str| tax(&format!("{base}{extra}")).unwrap().fingerprint();
+    let plain = fp("");
+    // comments, layout and the label do not change matching
+    assert_eq!(
+        plain,
+        tax(&format!("# comment\n{}", base.replace("label = \"A\"", "label = \"Another\""))).unwrap().fingerprint()
+    );
+    let changes = [
+        "case_sensitive = [\"ALPHA2\"]",
+        "patterns = ['alph\\d']",
+        "weak = [\"al\"]\nlist_context = true",
+        "weak_case_sensitive = [\"Al\"]\nlist_context = true",
+        "weak_local = [\"al\"]\nlist_context = true",
+        "exclude = [\"alpha beta\"]",
+        "soft_exclude = [\"alpha beta\"]",
+        "exclude_before = [\".\"]",
+        "exclude_after = [\"-x\"]",
+        "before = [\"in\"]",
+        "after = [\"code\"]",
+        "near = [\"greek\"]",
+        "list_context = true",
+        "use_statements = true",
+        "requires_context = [\"@x\"]",
+    ];
+    let mut seen = BTreeSet::from([plain]);
+    for c in changes {
+        assert!(seen.insert(fp(c)), "{c} does not change the fingerprint");
+    }
+    let two = format!("{base}[[keyword]]\nid = \"b\"\nlabel = \"B\"\ncategory = \"x\"\naliases = [\"beta\"]\n");
+    let implies = two.replace("aliases = [\"alpha\"]", "aliases = [\"alpha\"]\nimplies = [\"b\"]");
+    assert_ne!(tax(&two).unwrap().fingerprint(), tax(&implies).unwrap().fingerprint());
+    let recat = base.replace("category = \"x\"", "category = \"y\"");
+    assert_ne!(plain, tax(&recat).unwrap().fingerprint());
+    let renamed = base.replace("id = \"a\"", "id = \"b\"");
+    assert_ne!(plain, tax(&renamed).unwrap().fingerprint());
+    assert!(MATCHER_VERSION >= 2);
+}
+
+#[test]
+fn resolve_trims_lists_and_suggests_ids() {
+    let (t, _) = builtin();
+    let got = t.resolve(&["rust, go", "", " postgresql ", "rust"]).unwrap();
+    let ids: Vec<&str> = got.iter().map(|&i| t.keywords()[i].id.as_str()).collect();
+    assert_eq!(ids, ["rust", "go", "postgresql"]);
+    assert!(t.resolve::<&str>(&[]).unwrap().is_empty());
+    let cases = [
+        ("postgres", Some("postgresql")),
+        ("Rust", Some("rust")),
+        ("node", Some("nodejs")),
+        ("Node.js", Some("nodejs")),
+        ("golang", Some("go")),
+        ("kubernets", Some("kubernetes")),
+        ("typscript", Some("typescript")),
+        ("htmx", None),
+    ];
+    for (typed, want) in cases {
+        let err = t.resolve(&[typed]).unwrap_err();
+        let msg = err.to_string();
+        match want {
+            Some(id) => assert_eq!(
+                msg,
+                format!("unknown keyword id \"{typed}\" (did you mean \"{id}\"? list them with: jobtrend keywords)")
+            ),
+            None => assert_eq!(msg, format!("unknown keyword id \"{typed}\" (list them with: jobtrend keywords)")),
+        }
+    }
+    assert_eq!(split_ids(&[" a ,b,, ", "c"]), ["a", "b", "c"]);
+}
+
 // ---- matcher rules, as tables ----
 
 fn ids(m: &Matcher, text: &str) -> Vec<String> {
@@ -180,6 +351,95 @@ fn boundary_cases() {
     for (text, want) in cases {
         assert_eq!(ids(&m, text), *want, "{text:?}");
     }
+}
+
+/// Plain statements of use keep every ambiguous id; the same words as verbs, nouns or names do not.
+#[test]
+fn statements_of_use_and_traps() {
+    let (_, m) = builtin();
+    let cases: &[(&str, &[&str])] = &[
+        ("We use Rust", &["rust"]),
+        ("Stack: Rust", &["rust"]),
+        ("Tech: Go", &["go"]),
+        ("We use Go.", &["go"]),
+        ("we use go for everything", &["go"]),
+        ("We use Node for the API", &["nodejs"]),
+        ("Our stack includes Bun", &["bun"]),
+        ("Our stack includes: Bun", &["bun"]),
+        ("The app is built with Swift", &["swift"]),
+        ("we're a React shop", &["react"]),
+        ("We are a Go shop", &["go"]),
+        ("Temporal for workflows", &["durable-execution", "temporal"]),
+        ("We use Temporal", &["durable-execution", "temporal"]),
+        ("We use Elixir", &["elixir"]),
+        ("Our backend is Go", &["go"]),
+        ("Experience with Kafka", &["kafka"]),
+        ("We use Snowflake", &["snowflake"]),
+        ("We use Claude daily", &["llm"]),
+        ("Go services on AWS", &["aws", "go"]),
+        ("We're moving to TS", &["typescript"]),
+        ("We write Java", &["java"]),
+        ("Python and Ruby developers", &["python", "ruby"]),
+        // traps, in postings that name other tech
+        ("We use Python and we go fast.", &["python"]),
+        ("Python shop. Ready to go? Apply.", &["python"]),
+        ("Python, Postgres. We go above and beyond for customers.", &["postgresql", "python"]),
+        ("Python, Postgres. Own our go-to-market.", &["postgresql", "python"]),
+        ("Python, Postgres. Work on the go.", &["postgresql", "python"]),
+        ("We use Python. If it is not working, let it go.", &["python"]),
+        ("Python on AWS. Where we go next is up to you.", &["aws", "python"]),
+        ("Rust is a plus.", &["rust"]),
+        ("Node on the backend", &["nodejs"]),
+        ("GO-JEK: GO-SHOP, GO-PAY", &[]),
+        ("Kubernetes and Python. The Rust Belt is home.", &["kubernetes", "python"]),
+        ("Python on AWS. We value a Swift response to incidents.", &["aws", "python"]),
+        ("TypeScript, Postgres. Free lunch: pork Bun from the cafe.", &["postgresql", "typescript"]),
+        ("TypeScript, graph algorithms: each node has edges.", &["typescript"]),
+        ("Python. We study temporal patterns in sensor data.", &["python"]),
+    ];
+    let mut failed = Vec::new();
+    for (text, want) in cases {
+        let got = ids(&m, text);
+        if got != *want {
+            failed.push(format!("{text:?}: got {got:?}, want {want:?}"));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// Every keyword with weak forms takes statements of use, except those whose weak forms are common English words
+/// or company names ("we use agents", "experience with Cadence" in chip design): a deliberate list.
+#[test]
+fn weak_keywords_take_statements_of_use_unless_listed() {
+    const NO_STATEMENTS: &[&str] =
+        &["ai-agents", "llm-evaluation", "platform-engineering", "monolith", "restate", "cadence"];
+    let (t, _) = builtin();
+    let mut wrong = Vec::new();
+    for k in t.keywords().iter().filter(|k| k.has_weak()) {
+        if k.use_statements == NO_STATEMENTS.contains(&k.id.as_str()) {
+            wrong.push(k.id.as_str());
+        }
+    }
+    assert!(wrong.is_empty(), "use_statements set against the list for {wrong:?}");
+}
+
+#[test]
+fn explain_names_the_rule_that_kept_or_vetoed() {
+    let (_, m) = builtin();
+    let ex = m.explain("We use Rust. Python; we go fast.");
+    let rust = ex.iter().find(|e| e.id == "rust").unwrap();
+    assert_eq!(rust.reason, "after \"use\" (statement of use)");
+    let go = ex.iter().find(|e| e.id == "go").unwrap();
+    assert!(go.vetoed && go.reason.contains("soft_exclude \"go fast\""), "{go:?}");
+    let ex = m.explain("Python and Postgres. let it go");
+    let go = ex.iter().find(|e| e.id == "go").unwrap();
+    assert_eq!(
+        (go.vetoed, go.rule.as_str(), go.reason.as_str()),
+        (true, "weak local \"go\"", "no local context (a weak_local form)")
+    );
+    let ex = m.explain("Python and Postgres, plus a bit of Go now.");
+    let go = ex.iter().find(|e| e.id == "go").unwrap();
+    assert_eq!((go.vetoed, go.reason.as_str()), (false, "posting mentions \"postgresql\""));
 }
 
 #[test]
@@ -306,8 +566,8 @@ fn labeled_set_precision_and_recall() {
             eprintln!("{e}");
         }
     }
-    assert!(precision >= 0.98, "micro precision {precision:.4} < 0.98");
-    assert!(recall >= 0.96, "micro recall {recall:.4} < 0.96");
+    assert!(precision >= 0.99, "micro precision {precision:.4} < 0.99");
+    assert!(recall >= 0.99, "micro recall {recall:.4} < 0.99");
 }
 
 // ---- property tests ----

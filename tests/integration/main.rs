@@ -8,6 +8,7 @@ mod fuzz;
 mod hn_html;
 mod index;
 mod ingest_html;
+mod keywords_cmd;
 mod match_cmd;
 mod predictions;
 mod run_cmd;

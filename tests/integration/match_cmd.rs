@@ -1,4 +1,5 @@
-//! `jobtrend match`: plain files, stdin, `--jsonl`, `--explain`, `--keywords DIR`, and bad input.
+//! `jobtrend match`: plain files, stdin, `--jsonl` (+ `--facts`), `--explain`, `--keywords-dir DIR` (and the
+//! deprecated `--keywords DIR`), statements of use, and bad input.
 
 use predicates::prelude::*;
 
@@ -50,16 +51,71 @@ fn explain_shows_spans_rules_and_vetoes() {
         "{out}"
     );
     assert!(out.contains("  @7 postgresql \"Postgres\" alias \"postgres\": kept (strong form)"), "{out}");
-    assert!(out.contains("  @20 go \"go\" weak \"go\": VETOED (exclude \"go-to-market\")"), "{out}");
+    assert!(out.contains("  @20 go \"go\" weak local \"go\": VETOED (exclude \"go-to-market\")"), "{out}");
 }
 
 #[test]
 fn jsonl_keeps_input_order_and_ids() {
     jobtrend().args(["match", "--jsonl"]).arg(fixture("match/postings.jsonl")).assert().success().stdout(
+        "{\"id\":\"p1\",\"keywords\":[\"nodejs\",\"postgresql\",\"typescript\"]}\n\
+             {\"id\":2,\"keywords\":[]}\n\
+             {\"id\":\"p3\",\"keywords\":[\"durable-execution\",\"gcp\",\"gke\",\"go\",\"kubernetes\",\"temporal\"]}\n",
+    );
+    jobtrend().args(["match", "--jsonl", "--facts"]).arg(fixture("match/postings.jsonl")).assert().success().stdout(
         "{\"id\":\"p1\",\"keywords\":[\"nodejs\",\"postgresql\",\"typescript\"],\"roles\":[\"other\"],\"salary\":null}\n\
              {\"id\":2,\"keywords\":[],\"roles\":[\"other\"],\"salary\":null}\n\
              {\"id\":\"p3\",\"keywords\":[\"durable-execution\",\"gcp\",\"gke\",\"go\",\"kubernetes\",\"temporal\"],\"roles\":[\"other\"],\"salary\":null}\n",
     );
+}
+
+#[test]
+fn jsonl_echoes_any_id_and_ignores_other_fields() {
+    jobtrend()
+        .args(["match", "--jsonl", "-"])
+        .write_stdin(
+            "{\"id\":\"a\\\"b\",\"text\":\"Kotlin\",\"extra\":{\"x\":[1,2]}}\n\r\n\
+             {\"text\":\"We use Rust\\nand \\u0047o\"}\n{\"id\":{\"k\":[1,2.5]},\"text\":\"\"}\n{\"id\":-7,\"text\":\"x\"}",
+        )
+        .assert()
+        .success()
+        .stdout(
+            "{\"id\":\"a\\\"b\",\"keywords\":[\"kotlin\"]}\n{\"id\":null,\"keywords\":[\"go\",\"rust\"]}\n\
+             {\"id\":{\"k\":[1,2.5]},\"keywords\":[]}\n{\"id\":-7,\"keywords\":[]}\n",
+        );
+}
+
+#[test]
+fn facts_needs_jsonl() {
+    jobtrend()
+        .args(["match", "--facts", "-"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--jsonl"));
+}
+
+#[test]
+fn statements_of_use_are_matched_and_verbs_are_not() {
+    let out = jobtrend()
+        .args(["match", "--explain", "-"])
+        .write_stdin("Stack: Rust. We use Node for the API. We use Python and we go fast; let it go.")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.starts_with("-: nodejs, python, rust\n"), "{out}");
+    assert!(
+        out.contains("@7 rust \"Rust\" weak case-sensitive \"Rust\": kept (after \"stack:\" (statement of use))"),
+        "{out}"
+    );
+    assert!(
+        out.contains("nodejs \"Node\" weak case-sensitive \"Node\": kept (after \"use\" (statement of use))"),
+        "{out}"
+    );
+    assert!(out.contains("go \"go\" weak local \"go\": VETOED (soft_exclude \"go fast\", no local context)"), "{out}");
+    assert!(out.contains("go \"go\" weak local \"go\": VETOED (no local context (a weak_local form))"), "{out}");
 }
 
 #[test]
@@ -86,15 +142,16 @@ fn jsonl_bad_lines_are_reported_and_the_rest_printed() {
     jobtrend()
         .args(["match", "--jsonl"])
         .write_stdin(
-            "{\"id\":\"a\",\"text\":\"Kotlin\"}\nnot json\n{\"id\":\"c\"}\n{\"id\":\"d\",\"text\":\"Elixir\"}\n",
+            "{\"id\":\"a\",\"text\":\"Kotlin\"}\nnot json\n{\"id\":\"c\"}\n{\"id\":\"d\",\"text\":\"Elixir\"}\n{\"text\":5}\n",
         )
         .assert()
         .code(1)
-        .stdout(
-            "{\"id\":\"a\",\"keywords\":[\"kotlin\"],\"roles\":[\"other\"],\"salary\":null}\n\
-             {\"id\":\"d\",\"keywords\":[\"elixir\"],\"roles\":[\"other\"],\"salary\":null}\n",
-        )
-        .stderr(predicate::str::contains("-:2: bad JSON").and(predicate::str::contains("-:3: expected an object")));
+        .stdout("{\"id\":\"a\",\"keywords\":[\"kotlin\"]}\n{\"id\":\"d\",\"keywords\":[\"elixir\"]}\n")
+        .stderr(
+            predicate::str::contains("-:2: bad JSON")
+                .and(predicate::str::contains("-:3: expected an object with a string \"text\" field"))
+                .and(predicate::str::contains("-:5: expected an object with a string \"text\" field")),
+        );
 }
 
 #[test]
@@ -111,14 +168,25 @@ fn missing_file_is_partial_failure() {
 }
 
 #[test]
-fn keywords_dir_overrides_the_builtin_taxonomy() {
+fn keywords_dir_adds_to_the_builtin_taxonomy() {
     let dir = tempdir();
     std::fs::write(
         dir.path().join("mine.toml"),
-        "[[keyword]]\nid = \"widget\"\nlabel = \"Widget\"\ncategory = \"x\"\naliases = [\"widgetry\"]\n",
+        "[[keyword]]\nid = \"widget\"\nlabel = \"Widget\"\ncategory = \"x\"\naliases = [\"widgetry\"]\n\n\
+         [[keyword]]\nid = \"rust\"\nlabel = \"Rust\"\ncategory = \"language\"\naliases = [\"rustlang\"]\n\n\
+         [[keyword]]\nid = \"kotlin\"\ndisabled = true\n",
     )
     .unwrap();
     std::fs::write(dir.path().join("predictions.toml"), "# not a taxonomy file\n").unwrap();
+    jobtrend()
+        .args(["match", "--keywords-dir"])
+        .arg(dir.path())
+        .arg("-")
+        .write_stdin("Widgetry in Go, Rust developer, Kotlin, rustlang")
+        .assert()
+        .success()
+        .stdout("-: go, rust, widget\n");
+    // the old spelling still works, with a warning
     jobtrend()
         .args(["match", "--keywords"])
         .arg(dir.path())
@@ -126,7 +194,8 @@ fn keywords_dir_overrides_the_builtin_taxonomy() {
         .write_stdin("Widgetry in Go")
         .assert()
         .success()
-        .stdout("-: widget\n");
+        .stdout("-: go, widget\n")
+        .stderr(predicate::str::contains("warning: `match --keywords DIR` is deprecated, use `--keywords-dir DIR`"));
 }
 
 #[test]
@@ -138,19 +207,27 @@ fn bad_keywords_dir_is_fatal_and_names_file_and_keyword() {
     )
     .unwrap();
     jobtrend()
-        .args(["match", "--keywords"])
+        .args(["match", "--keywords-dir"])
         .arg(dir.path())
         .arg("-")
         .write_stdin("x")
         .assert()
         .code(2)
         .stderr(predicate::str::contains("bad.toml: keyword \"w\": unknown field `alias`"));
+    jobtrend()
+        .args(["match", "--keywords-dir"])
+        .arg(dir.path().join("missing"))
+        .arg("-")
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid keyword taxonomy in").and(predicate::str::contains("missing")));
 }
 
 #[test]
 fn jsonl_adds_the_stated_salary_and_the_roles() {
     let out = jobtrend()
-        .args(["match", "--jsonl", "-"])
+        .args(["match", "--jsonl", "--facts", "-"])
         .write_stdin(
             "{\"id\":1,\"text\":\"Acme | Senior Backend Engineer | Remote (US) | $150k-$200k + equity\\nWe use Go and Postgres. Series B, raised $20M.\"}\n\
              {\"id\":2,\"title\":\"Site Reliability Engineer\",\"source\":\"greenhouse\",\"text\":\"Keep Kubernetes running. Contract, $90/hr.\"}\n\
