@@ -71,6 +71,7 @@ fn share(x: Option<f64>) -> String {
 }
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    super::warn_if_writing(&cli.data);
     let filter =
         TrendFilter { keywords_dir: args.keywords_dir.clone(), source: args.source.clone(), ..Default::default() };
     let tax = super::trends::taxonomy(filter.keywords_dir.as_deref())?;

@@ -14,6 +14,7 @@ pub mod report;
 pub mod run;
 pub mod stats;
 pub mod trends;
+pub mod verify;
 
 /// Runs the parsed command line.
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -26,18 +27,53 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(&cli, args),
         Command::Run(args) => run::run(&cli, args),
         Command::Check(args) => check::run(&cli, args),
+        Command::Verify(args) => verify::run(&cli, args),
     }
 }
 
 /// Opens the dataset for writing. `Err(code)` (exit 3) when another run holds the lock, after
-/// saying so on stderr.
+/// saying so on stderr. Damaged part files are named on stderr (the store goes on without them;
+/// the caller exits 1 when [`Store::damaged`] is not empty).
 pub fn open_store(data: &Path, wait: bool) -> anyhow::Result<Result<Store, ExitCode>> {
     match Store::open(data, wait) {
-        Ok(s) => Ok(Ok(s)),
+        Ok(s) => {
+            for d in s.damaged() {
+                eprintln!(
+                    "jobtrend: {}: unreadable part file ({}); its postings are unknown and may be added again: run `jobtrend verify --repair`",
+                    d.path.display(),
+                    d.reason
+                );
+            }
+            Ok(Ok(s))
+        }
         Err(e @ StoreError::Locked { .. }) => {
             eprintln!("jobtrend: {e}");
             Ok(Err(ExitCode::from(crate::exit::LOCKED)))
         }
         Err(e) => Err(anyhow::Error::new(e).context(format!("could not open the dataset in {}", data.display()))),
     }
+}
+
+/// For readers: says once on stderr when a live writer holds the dataset's lock.
+pub fn warn_if_writing(data: &Path) {
+    if let Some(pid) = crate::store::writer_active(data) {
+        eprintln!("jobtrend: an ingest (pid {pid}) is writing to {}: results may be partial", data.display());
+    }
+}
+
+/// An error and its causes on one line, each message once: a cause whose text the line already
+/// holds (a library error that prints its source, then the source itself) is left out.
+pub fn error_message(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let m = cause.to_string();
+        if line.contains(&m) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&m);
+    }
+    line
 }

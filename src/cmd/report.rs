@@ -9,8 +9,26 @@ use crate::report::{ReportOptions, build};
 use crate::trends::{compute, to_csv};
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
-    generate(&cli.data, cli.quiet, args)?;
-    Ok(ExitCode::SUCCESS)
+    super::warn_if_writing(&cli.data);
+    crate::signals::install();
+    match generate(&cli.data, cli.quiet, args) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => match interrupted(&e) {
+            Some(msg) => {
+                eprintln!("jobtrend: {msg}");
+                Ok(ExitCode::from(crate::exit::PARTIAL))
+            }
+            None => Err(e),
+        },
+    }
+}
+
+/// The message of a report write stopped by a signal, if that is what `e` is.
+pub fn interrupted(e: &anyhow::Error) -> Option<String> {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<crate::report::ReportError>())
+        .find(|r| matches!(r, crate::report::ReportError::Interrupted { .. }))
+        .map(|r| r.to_string())
 }
 
 /// Builds the report from the dataset in `data` and writes it to `args.out`.

@@ -59,42 +59,24 @@ fn net_source(s: &SourceConfig) -> Option<NetSource> {
     })
 }
 
-/// Ends the run cleanly between files on SIGTERM / SIGINT.
-fn install_signal_handlers(rt: &tokio::runtime::Runtime) {
-    rt.spawn(async {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
-                return;
-            };
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
-            }
-        }
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
-        eprintln!("jobtrend: stopping after the files in progress (signal received)");
-        STOP.store(true, Ordering::SeqCst);
-    });
-}
-
 pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
     let start = Utc::now();
     let cfg = RunConfig::load(&args.config)?;
-    // `--data` / JOBTREND_DATA, when given explicitly, win over the config's `data`.
-    let data: PathBuf = if cli.data != std::path::Path::new("data") { cli.data.clone() } else { cfg.data.clone() };
+    let (data, choice) = cfg.data_dir(&cli.data, cli.data_origin);
+    tracing::info!(
+        "dataset: {} (from {choice:?}; precedence: --data, config `data`, JOBTREND_DATA, default)",
+        data.display()
+    );
     let mut store = match super::open_store(&data, args.wait)? {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().worker_threads(2).build()?;
-    install_signal_handlers(&rt);
+    crate::signals::install();
     let progress = !cli.quiet && std::io::stderr().is_terminal();
 
     let mut records = Vec::new();
-    let mut failed = false;
+    let mut failed = !store.damaged().is_empty();
     for src in &cfg.sources {
         if STOP.load(Ordering::SeqCst) {
             break;
@@ -143,10 +125,16 @@ pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
             width: 1600,
             height: 900,
         };
-        super::report::generate(&data, cli.quiet, &rargs).context("could not write the report")?;
-        report = Some(cfg.reports.display().to_string());
+        match super::report::generate(&data, cli.quiet, &rargs) {
+            Ok(()) => report = Some(cfg.reports.display().to_string()),
+            Err(e) => match super::report::interrupted(&e) {
+                Some(msg) => eprintln!("jobtrend: {msg}"),
+                None => return Err(e.context("could not write the report")),
+            },
+        }
     }
     drop(store);
+    let interrupted = STOP.load(Ordering::SeqCst);
 
     let code = if failed || interrupted { crate::exit::PARTIAL } else { crate::exit::OK };
     let rec = RunRecord {

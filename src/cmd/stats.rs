@@ -113,6 +113,7 @@ fn collect(cli: &Cli) -> anyhow::Result<Stats> {
 }
 
 pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
+    super::warn_if_writing(&cli.data);
     let st = collect(cli)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&st)?);

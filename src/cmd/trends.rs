@@ -32,6 +32,7 @@ pub fn options(f: &TrendFilter, by_source: bool) -> TrendOptions {
 }
 
 pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
+    super::warn_if_writing(&cli.data);
     let (tax, m) = load(&cli.data, &args.filter, args.roles || args.salary)?;
     if m.is_empty() {
         eprintln!(

@@ -277,11 +277,45 @@ impl State {
         let io = |source| NetError::StateIo { path: dir.to_path_buf(), source };
         std::fs::create_dir_all(dir).map_err(io)?;
         let json = serde_json::to_vec_pretty(self).map_err(|e| io(std::io::Error::other(e)))?;
-        let mut tmp = tempfile::Builder::new().prefix(".net.json.").suffix(".tmp").tempfile_in(dir).map_err(io)?;
-        std::io::Write::write_all(&mut tmp, &json).map_err(io)?;
-        tmp.as_file().sync_all().map_err(io)?;
-        tmp.persist(dir.join(STATE_FILE)).map_err(|e| io(e.error))?;
+        crate::fsutil::write_atomic(&dir.join(STATE_FILE), &json).map_err(io)?;
         Ok(())
+    }
+}
+
+/// What [`State::forget_lost`] reset.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StateReset {
+    /// HN months whose threads the next `ingest hn` / `run` fetches again.
+    pub hn_months: Vec<String>,
+    /// Conditional-request validators dropped (each network source is fetched in full once).
+    pub validators: usize,
+}
+
+impl State {
+    /// After postings of `months` were lost (quarantined part files): forgets the HN threads of
+    /// those months, so the next fetch asks for them again, and every URL's validators, since a
+    /// `304 Not Modified` would keep the lost postings out (which URL they came from is unknown).
+    /// Writes `<dir>/net.json` atomically, only when something changed.
+    pub fn forget_lost(dir: &Path, months: &[String]) -> Result<StateReset, NetError> {
+        let mut st = State::load(dir)?;
+        let mut reset = StateReset::default();
+        if months.is_empty() {
+            return Ok(reset);
+        }
+        let removed: std::collections::BTreeSet<String> =
+            st.hn_complete.values().filter(|m| months.contains(m)).cloned().collect();
+        st.hn_complete.retain(|_, m| !months.contains(m));
+        reset.hn_months = removed.into_iter().collect();
+        reset.validators = st.http.len();
+        st.http.clear();
+        if reset.hn_months.is_empty() && reset.validators == 0 {
+            return Ok(reset);
+        }
+        let json = serde_json::to_vec_pretty(&st)
+            .map_err(|e| NetError::StateIo { path: dir.to_path_buf(), source: std::io::Error::other(e) })?;
+        crate::fsutil::write_atomic(&dir.join(STATE_FILE), &json)
+            .map_err(|source| NetError::StateIo { path: dir.join(STATE_FILE), source })?;
+        Ok(reset)
     }
 }
 
