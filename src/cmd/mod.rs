@@ -61,13 +61,13 @@ pub fn warn_if_writing(data: &Path) {
     }
 }
 
-/// An error and its causes on one line, each message once: a cause whose text the line already
-/// holds (a library error that prints its source, then the source itself) is left out.
+/// An error and its causes on one line, each message once: a cause whose text already ends the
+/// line (a library error that prints its source, then the source itself) is left out.
 pub fn error_message(err: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in err.chain() {
         let m = cause.to_string();
-        if line.contains(&m) {
+        if line.ends_with(&m) {
             continue;
         }
         if !line.is_empty() {
@@ -76,4 +76,19 @@ pub fn error_message(err: &anyhow::Error) -> String {
         line.push_str(&m);
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn error_causes_are_printed_once() {
+        let e = crate::config::RunConfig::load(std::path::Path::new("/nonexistent/j.toml")).unwrap_err();
+        let e = anyhow::Error::new(e).context("could not start");
+        assert_eq!(
+            super::error_message(&e),
+            "could not start: /nonexistent/j.toml: No such file or directory (os error 2)"
+        );
+        let e = anyhow::anyhow!("timeout").context("the request hit a timeout");
+        assert_eq!(super::error_message(&e), "the request hit a timeout: timeout");
+    }
 }

@@ -185,7 +185,21 @@ async fn run_net(
     let state_dir = store.data_dir().join("state");
     let mut state = State::load(&state_dir).with_context(|| format!("could not read {}", state_dir.display()))?;
     let opts = NetOptions { base_url: src.base_url.clone(), progress, ..Default::default() };
-    let out = net::fetch(ns, &opts, &state).await;
+    let out = tokio::select! {
+        out = net::fetch(ns, &opts, &state) => out,
+        // Nothing of this source is stored and its state is unchanged: the next run fetches it again.
+        () = crate::signals::stopped() => {
+            return Ok(SourceRecord {
+                name: src.name(),
+                kind: src.kind.as_str().into(),
+                new: 0,
+                known: 0,
+                errors: vec!["interrupted before the fetch finished: nothing stored".into()],
+                unreachable: false,
+                seconds: 0.0,
+            });
+        }
+    };
     let now = Utc::now();
     let postings = out.postings.into_iter().map(|p| p.finish(now)).collect();
     let st = store.append(postings)?;
