@@ -62,12 +62,13 @@ pub fn warn_if_writing(data: &Path) {
 }
 
 /// An error and its causes on one line, each message once: a cause whose text already ends the
-/// line (a library error that prints its source, then the source itself) is left out.
+/// line as `...: cause` (a library error that prints its source, then the source itself) is left
+/// out.
 pub fn error_message(err: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in err.chain() {
         let m = cause.to_string();
-        if line.ends_with(&m) {
+        if line == m || line.ends_with(&format!(": {m}")) {
             continue;
         }
         if !line.is_empty() {

@@ -365,6 +365,60 @@ async fn sigterm_during_a_network_ingest_stores_nothing_and_the_next_run_fetches
     assert!(!store::read_all(&data).unwrap().is_empty());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_during_a_network_source_of_run_ends_the_run_with_exit_1() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let body = std::fs::read(fixture("feeds/remotive/remote-jobs.json")).unwrap();
+    Mock::given(method("GET"))
+        .and(path("/api/remote-jobs"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(body, "application/json")
+                .set_delay(std::time::Duration::from_secs(120)),
+        )
+        .mount(&server)
+        .await;
+    let tmp = tempdir();
+    let cfg = tmp.path().join("jobtrend.toml");
+    std::fs::write(
+        &cfg,
+        format!("data = \"data\"\n[[sources]]\nkind = \"remotive\"\nbase_url = \"{}\"\n", server.uri()),
+    )
+    .unwrap();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("jobtrend"))
+        .args(["run", "--config"])
+        .arg(&cfg)
+        .env_remove("JOBTREND_DATA")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t = std::time::Instant::now();
+    while server.received_requests().await.unwrap_or_default().is_empty() {
+        assert!(t.elapsed().as_secs() < 60, "no request arrived");
+        tokio::task::yield_now().await;
+    }
+    // SAFETY: sending a signal to our own child process.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let (code, err) = tokio::task::spawn_blocking(move || {
+        let mut err = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+        (child.wait().unwrap().code(), err)
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, Some(1), "{err}");
+    let log = std::fs::read_to_string(tmp.path().join("data/runs.jsonl")).unwrap();
+    let rec = json_of(log.lines().last().unwrap());
+    assert_eq!(rec["interrupted"], true, "{rec}");
+    assert_eq!(rec["sources"][0]["errors"], json!(["interrupted before the fetch finished: nothing stored"]));
+    assert!(!tmp.path().join("reports").exists(), "no report from an interrupted run");
+}
+
 // ---------------------------------------------------------------- umask
 
 #[cfg(unix)]
@@ -526,6 +580,10 @@ fn a_reader_during_an_ingest_is_told_once_that_results_may_be_partial() {
         assert_eq!(code, 0, "{args:?}: {err}");
         assert_eq!(err.matches(&want).count(), 1, "{args:?}: {err}");
     }
+    // The repair needs the lock: exit 3 naming the holder.
+    let (code, _, err) = run(&data, &["verify", "--repair"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains(&format!("another run (pid {}) holds", std::process::id())), "{err}");
     drop(held);
     let (_, _, err) = run(&data, &["stats"]);
     assert!(!err.contains("is writing to"), "{err}");
