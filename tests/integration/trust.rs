@@ -64,26 +64,25 @@ fn all_ids(data: &Path) -> Vec<String> {
 
 // ---------------------------------------------------------------- verify / repair
 
-#[test]
-fn verify_finds_and_repair_fixes_a_truncated_part_duplicates_and_a_damaged_index_part() {
-    let tmp = tempdir();
-    let data = tmp.path().join("data");
-    let hn = fixture("html/hn");
-    let (code, _, err) = ingest(&data, &[&hn]);
-    assert_eq!(code, 0, "{err}");
-    let before = all_ids(&data);
-    assert_eq!(before.len(), 26);
-    let (code, _, err) = run(&data, &["verify"]);
-    assert_eq!(code, 0, "a fresh dataset is clean: {err}");
-    assert!(err.contains("no problems found"), "{err}");
+/// What [`damage`] did to a dataset of the HN fixtures.
+struct Damage {
+    victim: PathBuf,
+    victim_ids: Vec<String>,
+    mixed: PathBuf,
+    copy: PathBuf,
+    copy_rows: usize,
+    idx: PathBuf,
+}
 
-    // Damage: a truncated part, a part with one old and one new id, a whole copy of a part,
-    // a damaged index part, and network state about the damaged month.
-    let victim = part_in(&data, "2024-09");
+/// Damages a dataset of the HN fixtures: a truncated part (2024-09), a later part with one old and
+/// one new id, a whole copy of a part (2021-09), a damaged index part, and network state about
+/// the damaged month.
+fn damage(data: &Path) -> Damage {
+    let victim = part_in(data, "2024-09");
     let victim_ids = store::read_part_ids(&victim).unwrap();
     assert!(!victim_ids.is_empty());
     truncate_half(&victim);
-    let other = part_in(&data, "2021-09");
+    let other = part_in(data, "2021-09");
     let known = store::read_part_ids(&other).unwrap()[0].clone();
     let posting = |id: &str| {
         let mut p = Posting::new(id, "hn", "We use Rust");
@@ -104,6 +103,23 @@ fn verify_finds_and_repair_fixes_a_truncated_part_duplicates_and_a_damaged_index
     let state =
         json!({"http": {"https://x.example/api": {"etag": "\"e1\""}}, "hn_complete": {"1": "2024-09", "2": "2021-09"}});
     std::fs::write(data.join("state/net.json"), state.to_string()).unwrap();
+    Damage { victim, victim_ids, mixed, copy, copy_rows, idx }
+}
+
+#[test]
+fn verify_finds_and_repair_fixes_a_truncated_part_duplicates_and_a_damaged_index_part() {
+    let tmp = tempdir();
+    let data = tmp.path().join("data");
+    let hn = fixture("html/hn");
+    let (code, _, err) = ingest(&data, &[&hn]);
+    assert_eq!(code, 0, "{err}");
+    let before = all_ids(&data);
+    assert_eq!(before.len(), 26);
+    let (code, _, err) = run(&data, &["verify"]);
+    assert_eq!(code, 0, "a fresh dataset is clean: {err}");
+    assert!(err.contains("no problems found"), "{err}");
+
+    let Damage { victim, victim_ids, mixed, copy, copy_rows, idx } = damage(&data);
 
     let (code, out, err) = run(&data, &["verify", "--json"]);
     assert_eq!(code, 1, "problems found → exit 1: {err}");
