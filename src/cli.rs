@@ -36,12 +36,42 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+
+    /// Where `--data` came from (set by [`parse`]; `Default` when built by hand).
+    #[arg(skip)]
+    pub data_origin: DataOrigin,
+}
+
+/// Where the dataset directory came from, for `run`'s precedence: `--data` > the config's
+/// `data` > `JOBTREND_DATA` > the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DataOrigin {
+    Flag,
+    Env,
+    #[default]
+    Default,
+}
+
+/// Parses `argv` (exits 2 with clap's message on a usage error), recording where `--data` came from.
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.data_origin = match matches.value_source("data") {
+        Some(clap::parser::ValueSource::CommandLine) => DataOrigin::Flag,
+        Some(clap::parser::ValueSource::EnvVariable) => DataOrigin::Env,
+        _ => DataOrigin::Default,
+    };
+    cli
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add postings to the dataset from saved pages or public sources.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  jobtrend ingest html ../shared/data/hn-whoishiring/html\n  jobtrend ingest hn --since 2024-01\n  jobtrend ingest greenhouse stripe\n  jobtrend ingest remoteok --json"
+    )]
     Ingest(IngestSource),
 
     /// Postings per source and month, date coverage, dataset size, last runs.
@@ -76,10 +106,40 @@ pub enum Command {
     Check(CheckArgs),
 
     /// The scheduled job: ingest every configured source, then write the report and the verdicts.
-    #[command(
-        after_help = "Examples:\n  jobtrend run\n  jobtrend run --config /etc/jobtrend.toml -q\n  jobtrend run --wait"
-    )]
+    #[command(after_help = RUN_HELP)]
     Run(RunArgs),
+
+    /// Check every part file of the dataset (readable, the dataset's columns, ids unique);
+    /// --repair quarantines damaged parts and removes duplicate rows.
+    #[command(
+        after_help = "Examples:\n  jobtrend verify\n  jobtrend verify --repair\n  jobtrend --data /srv/jobtrend/data verify --json\n\nExit codes: 0 clean, 1 problems found (repaired or not), 2 no such data directory, 3 another run holds the lock (--repair)."
+    )]
+    Verify(VerifyArgs),
+}
+
+const RUN_HELP: &str = "\
+Examples:
+  jobtrend run
+  jobtrend run --config /etc/jobtrend.toml -q
+  jobtrend run --wait
+
+The dataset directory: `--data DIR` on the command line, else the config's `data`, else the
+JOBTREND_DATA environment variable, else `data` beside the config file (-v logs which one).";
+
+#[derive(Debug, Args, Clone)]
+pub struct VerifyArgs {
+    /// Quarantine unreadable parts (to <data>/quarantine/, logged in log.jsonl), remove
+    /// duplicate-id rows, reset what the next ingest must fetch again. Takes the write lock.
+    #[arg(long)]
+    pub repair: bool,
+
+    /// Print the findings as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+
+    /// With --repair: wait for another run's lock instead of exiting with code 3.
+    #[arg(long, requires = "repair")]
+    pub wait: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,20 +157,31 @@ pub enum IngestSource {
     Hn(IngestHnArgs),
 
     /// Greenhouse job boards (boards-api.greenhouse.io), by board token.
-    #[command(after_help = "Examples:\n  jobtrend ingest greenhouse airbnb stripe")]
+    #[command(
+        after_help = "Examples:\n  jobtrend ingest greenhouse airbnb stripe\n  jobtrend ingest greenhouse stripe --json"
+    )]
     Greenhouse(IngestGreenhouseArgs),
 
     /// Lever job sites (api.lever.co), by site name.
-    #[command(after_help = "Examples:\n  jobtrend ingest lever leverdemo")]
+    #[command(after_help = "Examples:\n  jobtrend ingest lever leverdemo\n  jobtrend ingest lever leverdemo --json")]
     Lever(IngestLeverArgs),
 
     /// RemoteOK's public API (remoteok.com/api).
+    #[command(
+        after_help = "Examples:\n  jobtrend ingest remoteok\n  jobtrend ingest remoteok --json --timeout 60\n  jobtrend ingest remoteok --base-url http://mirror.local:8080"
+    )]
     Remoteok(NetArgs),
 
     /// Remotive's public API (remotive.com/api/remote-jobs).
+    #[command(
+        after_help = "Examples:\n  jobtrend ingest remotive\n  jobtrend ingest remotive --json --timeout 60\n  jobtrend ingest remotive --base-url http://mirror.local:8080"
+    )]
     Remotive(NetArgs),
 
     /// Arbeitnow's job board API (all pages).
+    #[command(
+        after_help = "Examples:\n  jobtrend ingest arbeitnow\n  jobtrend ingest arbeitnow --json --timeout 60\n  jobtrend ingest arbeitnow --base-url http://mirror.local:8080"
+    )]
     Arbeitnow(NetArgs),
 
     /// RSS 2.0, Atom or JSON Feed URLs; one posting per item.
@@ -411,12 +482,12 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub predictions: Option<PathBuf>,
 
-    /// Chart width in pixels.
-    #[arg(long, default_value_t = 1600)]
+    /// Chart width in pixels (200-10000).
+    #[arg(long, default_value_t = 1600, value_parser = clap::value_parser!(u32).range(200..=10_000))]
     pub width: u32,
 
-    /// Chart height in pixels.
-    #[arg(long, default_value_t = 900)]
+    /// Chart height in pixels (150-10000).
+    #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u32).range(150..=10_000))]
     pub height: u32,
 }
 

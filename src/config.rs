@@ -99,6 +99,9 @@ impl SourceConfig {
 pub struct RunConfig {
     #[serde(default = "default_data")]
     pub data: PathBuf,
+    /// True when the file sets `data` (see [`RunConfig::data_dir`]).
+    #[serde(skip)]
+    pub data_given: bool,
     #[serde(default = "default_reports")]
     pub reports: PathBuf,
     /// Predictions file (default: built in).
@@ -134,8 +137,20 @@ impl RunConfig {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<RunConfig, ConfigError> {
-        let mut cfg: RunConfig =
-            toml::from_str(text).map_err(|e| ConfigError::Parse { path: path.into(), message: e.to_string() })?;
+        let parse_err = |e: toml::de::Error| ConfigError::Parse { path: path.into(), message: e.to_string() };
+        let mut cfg: RunConfig = toml::from_str(text).map_err(parse_err)?;
+        let table: toml::Table = toml::from_str(text).map_err(parse_err)?;
+        cfg.data_given = table.contains_key("data");
+        if let Some(toml::Value::Array(srcs)) = table.get("sources") {
+            for (i, (src, s)) in srcs.iter().zip(&cfg.sources).enumerate() {
+                check_fields(src, s.kind).map_err(|message| ConfigError::Source {
+                    path: path.into(),
+                    index: i,
+                    kind: s.kind.as_str(),
+                    message,
+                })?;
+            }
+        }
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
         cfg.data = resolve(&cfg.data);
@@ -170,6 +185,57 @@ impl RunConfig {
     }
 }
 
+/// The fields a source of this kind takes (besides `kind` and `name`).
+pub fn fields_of(kind: SourceKind) -> &'static [&'static str] {
+    match kind {
+        SourceKind::Html => &["path", "date"],
+        SourceKind::Hn => &["since", "until", "refresh", "base_url"],
+        SourceKind::Greenhouse => &["board", "base_url"],
+        SourceKind::Lever => &["company", "base_url"],
+        SourceKind::Remoteok | SourceKind::Remotive | SourceKind::Arbeitnow => &["base_url"],
+        SourceKind::Feed => &["url", "base_url"],
+    }
+}
+
+/// A field that does not belong to its source's kind (`board` on an `html` source) is an error.
+fn check_fields(src: &toml::Value, kind: SourceKind) -> Result<(), String> {
+    let Some(t) = src.as_table() else { return Ok(()) };
+    let allowed = fields_of(kind);
+    for key in t.keys() {
+        if key != "kind" && key != "name" && !allowed.contains(&key.as_str()) {
+            return Err(format!(
+                "`{key}` does not apply to a {k} source ({k} takes: {})",
+                allowed.join(", "),
+                k = kind.as_str()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Where the dataset directory came from (logged at info by `run`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataChoice {
+    Flag,
+    Config,
+    Env,
+    Default,
+}
+
+impl RunConfig {
+    /// The dataset directory of a run: `--data` on the command line, else the config's `data`,
+    /// else `JOBTREND_DATA`, else `data` beside the config file.
+    pub fn data_dir(&self, cli_data: &Path, origin: crate::cli::DataOrigin) -> (PathBuf, DataChoice) {
+        use crate::cli::DataOrigin;
+        match origin {
+            DataOrigin::Flag => (cli_data.to_path_buf(), DataChoice::Flag),
+            _ if self.data_given => (self.data.clone(), DataChoice::Config),
+            DataOrigin::Env => (cli_data.to_path_buf(), DataChoice::Env),
+            DataOrigin::Default => (self.data.clone(), DataChoice::Default),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +259,32 @@ mod tests {
         assert!(e.to_string().contains("unknown field `paht`"), "{e}");
         let e = RunConfig::parse("datadir = \"x\"\n", Path::new("j.toml")).unwrap_err();
         assert!(e.to_string().contains("unknown field `datadir`"), "{e}");
+    }
+
+    #[test]
+    fn fields_of_another_kind_are_named() {
+        let e = RunConfig::parse("[[sources]]\nkind = \"html\"\npath = \"p\"\nboard = \"acme\"\n", Path::new("j.toml"))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "j.toml: sources[0] (html): `board` does not apply to a html source (html takes: path, date)"
+        );
+        let e = RunConfig::parse("[[sources]]\nkind = \"remotive\"\nsince = \"2024-01\"\n", Path::new("j.toml"))
+            .unwrap_err();
+        assert!(e.to_string().contains("`since` does not apply to a remotive source"), "{e}");
+        RunConfig::parse("[[sources]]\nkind = \"hn\"\nname = \"x\"\nrefresh = true\n", Path::new("j.toml")).unwrap();
+    }
+
+    #[test]
+    fn data_precedence_flag_config_env_default() {
+        use crate::cli::DataOrigin;
+        let given = RunConfig::parse("data = \"d\"\n", Path::new("/c/j.toml")).unwrap();
+        let absent = RunConfig::parse("", Path::new("/c/j.toml")).unwrap();
+        let cli = Path::new("/flag-or-env");
+        assert_eq!(given.data_dir(cli, DataOrigin::Flag), (cli.to_path_buf(), DataChoice::Flag));
+        assert_eq!(given.data_dir(cli, DataOrigin::Env), (PathBuf::from("/c/d"), DataChoice::Config));
+        assert_eq!(absent.data_dir(cli, DataOrigin::Env), (cli.to_path_buf(), DataChoice::Env));
+        assert_eq!(absent.data_dir(cli, DataOrigin::Default), (PathBuf::from("/c/data"), DataChoice::Default));
     }
 
     #[test]

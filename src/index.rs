@@ -170,7 +170,7 @@ pub fn index_frame(tax: &Taxonomy, matcher: &Matcher, rows: &[PostingView<'_>]) 
 pub fn write_atomic(dest: &Path, df: &mut DataFrame) -> Result<(), IndexError> {
     let dir = dest.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let tmp = tempfile::Builder::new().prefix(".idx-").suffix(".tmp").tempfile_in(dir).map_err(io_err(dir))?;
+    let tmp = crate::fsutil::temp_file_in(dir, ".idx-", ".tmp").map_err(io_err(dir))?;
     {
         let mut w = std::io::BufWriter::new(tmp.as_file());
         ParquetWriter::new(&mut w)
@@ -179,7 +179,7 @@ pub fn write_atomic(dest: &Path, df: &mut DataFrame) -> Result<(), IndexError> {
             .map_err(|source| IndexError::Parquet { path: dest.to_path_buf(), source })?;
         w.flush().map_err(io_err(dest))?;
     }
-    tmp.persist(dest).map_err(|e| IndexError::Io { path: dest.to_path_buf(), source: e.error })?;
+    crate::fsutil::persist_atomic(tmp, dest).map_err(|source| IndexError::Io { path: dest.to_path_buf(), source })?;
     pause_point();
     Ok(())
 }
@@ -233,9 +233,9 @@ fn describe(data: &Path, fp: &str, tax: &Taxonomy) -> Result<(), IndexError> {
 fn write_text_atomic(dest: &Path, text: &str) -> Result<(), IndexError> {
     let dir = dest.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let mut tmp = tempfile::Builder::new().prefix(".idx-").suffix(".tmp").tempfile_in(dir).map_err(io_err(dir))?;
+    let mut tmp = crate::fsutil::temp_file_in(dir, ".idx-", ".tmp").map_err(io_err(dir))?;
     tmp.write_all(text.as_bytes()).map_err(io_err(dest))?;
-    tmp.persist(dest).map_err(|e| IndexError::Io { path: dest.to_path_buf(), source: e.error })?;
+    crate::fsutil::persist_atomic(tmp, dest).map_err(|source| IndexError::Io { path: dest.to_path_buf(), source })?;
     Ok(())
 }
 

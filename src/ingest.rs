@@ -137,13 +137,17 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Reads a file, gunzipping `.gz`, with size caps.
+/// Reads a file, gunzipping gzip data, with size caps. A file named `.gz` must hold gzip data.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!("file too large ({} MiB > {} MiB limit)", meta.len() >> 20, MAX_FILE_BYTES >> 20));
     }
     let raw = std::fs::read(path).map_err(|e| e.to_string())?;
+    let named_gz = path.extension().is_some_and(|x| x.eq_ignore_ascii_case("gz"));
+    if named_gz && !raw.starts_with(&[0x1f, 0x8b]) {
+        return Err("named .gz but not gzip data".into());
+    }
     if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
         let mut dec = flate2::read::MultiGzDecoder::new(&raw[..]).take(MAX_FILE_BYTES + 1);
@@ -200,6 +204,9 @@ fn process_file(path: &Path, date: Option<chrono::NaiveDate>) -> FileResult {
         return fail("binary content, not HTML".into());
     }
     let html = decode(&raw);
+    if let Some(reason) = crate::sources::not_html(&html) {
+        return fail(reason);
+    }
     let mtime = std::fs::metadata(path).and_then(|m| m.modified()).ok().map(DateTime::<Utc>::from);
     match parse_page(&html, &raw, FallbackDate { flag: date, mtime }) {
         Ok(outcome) => FileResult::Page { path: path.to_path_buf(), bytes: raw.len() as u64, outcome },
@@ -252,6 +259,7 @@ pub fn ingest_html(store: &mut Store, paths: &[PathBuf], opts: &HtmlOptions) -> 
 
         let mut buffer: Vec<Posting> = Vec::new();
         let mut buffered = 0usize;
+        let mut handled = 0usize;
         for res in rx {
             if let Some(b) = &bar {
                 b.inc(1);
@@ -303,6 +311,8 @@ pub fn ingest_html(store: &mut Store, paths: &[PathBuf], opts: &HtmlOptions) -> 
                 }
                 buffered = 0;
             }
+            handled += 1;
+            crate::signals::pause_point(handled);
         }
         if store_error.is_none() && !buffer.is_empty() {
             match store.append(buffer) {

@@ -1,7 +1,5 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     // Die quietly on a closed pipe (`jobtrend trends | head`), like other Unix filters.
     #[cfg(unix)]
@@ -9,12 +7,12 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = jobtrend::cli::Cli::parse();
+    let cli = jobtrend::cli::parse();
     jobtrend::cli::init_logging(&cli);
     match jobtrend::cmd::dispatch(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("jobtrend: error: {err:#}");
+            eprintln!("jobtrend: error: {}", jobtrend::cmd::error_message(&err));
             ExitCode::from(jobtrend::exit::FATAL)
         }
     }

@@ -14,6 +14,7 @@ use crate::cli::{CheckArgs, CheckFormat, Cli};
 use crate::predictions::render;
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    super::warn_if_writing(&cli.data);
     let tax = super::trends::taxonomy(args.keywords_dir.as_deref())?;
     let preds = match load_predictions(args.predictions.as_deref(), &tax) {
         Ok(p) => p,
@@ -30,7 +31,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     if let Some(path) = &args.counts {
-        crate::report::write_file_atomic(path, render::counts_csv(&a.claims).as_bytes())
+        crate::fsutil::write_atomic(path, render::counts_csv(&a.claims).as_bytes())
             .with_context(|| format!("could not write the counts to {}", path.display()))?;
     }
     let evs = a.evaluations();

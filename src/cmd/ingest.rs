@@ -13,12 +13,15 @@ pub fn run_html(cli: &Cli, args: &IngestHtmlArgs) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
+    crate::signals::install();
     let opts =
         HtmlOptions { date: args.date, jobs: args.jobs, progress: !cli.quiet && std::io::stderr().is_terminal() };
     let sum = ingest_html(&mut store, &args.paths, &opts)
         .with_context(|| format!("could not write the dataset in {}", cli.data.display()))?;
     print_summary(cli, &sum, args.common.json)?;
-    Ok(ExitCode::from(sum.exit_code()))
+    // A dataset with unreadable parts was written to without knowing their postings: exit 1.
+    let damaged = if store.damaged().is_empty() { crate::exit::OK } else { crate::exit::PARTIAL };
+    Ok(ExitCode::from(sum.exit_code().max(damaged)))
 }
 
 /// The end-of-run summary: one line on stderr (unless `-q`), or JSON on stdout with `--json`.
@@ -41,6 +44,13 @@ pub fn print_summary(cli: &Cli, sum: &IngestSummary, json: bool) -> anyhow::Resu
             sum.seconds,
             if sum.seconds > 0.0 { mb / sum.seconds } else { 0.0 },
         );
+        if sum.interrupted {
+            eprintln!(
+                "interrupted: {} of {} files not read; what was read is stored, run the same command again to finish",
+                sum.files - sum.files_read - sum.files_skipped,
+                sum.files
+            );
+        }
         if sum.files == 0 && sum.missing_paths.is_empty() {
             eprintln!("no .html, .htm or .html.gz files found");
         }

@@ -28,6 +28,8 @@ pub struct NetSummary {
     pub not_modified: u64,
     pub errors: Vec<String>,
     pub unreachable: bool,
+    /// Stopped by SIGINT/SIGTERM before the fetch finished: nothing of it was stored.
+    pub interrupted: bool,
     pub seconds: f64,
 }
 
@@ -77,7 +79,24 @@ pub fn run(cli: &Cli, src: &IngestSource) -> anyhow::Result<ExitCode> {
     };
     let started = Instant::now();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().worker_threads(2).build()?;
-    let out = rt.block_on(net::fetch(&source, &opts, &state));
+    crate::signals::install();
+    let out = rt.block_on(async {
+        tokio::select! {
+            out = net::fetch(&source, &opts, &state) => Some(out),
+            () = crate::signals::stopped() => None,
+        }
+    });
+    let Some(out) = out else {
+        // Nothing was stored and the state is unchanged, so the next run fetches the same again.
+        let sum = NetSummary {
+            source: source.name().to_string(),
+            interrupted: true,
+            seconds: started.elapsed().as_secs_f64(),
+            ..Default::default()
+        };
+        print_summary(cli, &sum, args.common.json)?;
+        return Ok(ExitCode::from(exit_code(&sum)));
+    };
     let now = Utc::now();
     let found = out.postings.len();
     let postings = out.postings.into_iter().map(|p| p.finish(now)).collect();
@@ -94,15 +113,17 @@ pub fn run(cli: &Cli, src: &IngestSource) -> anyhow::Result<ExitCode> {
         not_modified: out.not_modified,
         errors: out.errors,
         unreachable: out.unreachable,
+        interrupted: false,
         seconds: started.elapsed().as_secs_f64(),
     };
     print_summary(cli, &sum, args.common.json)?;
-    Ok(ExitCode::from(exit_code(&sum)))
+    let damaged = if store.damaged().is_empty() { crate::exit::OK } else { crate::exit::PARTIAL };
+    Ok(ExitCode::from(exit_code(&sum).max(damaged)))
 }
 
-/// 0 when every request succeeded, 1 otherwise.
+/// 0 when every request succeeded, 1 otherwise (or when interrupted).
 pub fn exit_code(sum: &NetSummary) -> u8 {
-    if sum.errors.is_empty() && !sum.unreachable { crate::exit::OK } else { crate::exit::PARTIAL }
+    if sum.errors.is_empty() && !sum.unreachable && !sum.interrupted { crate::exit::OK } else { crate::exit::PARTIAL }
 }
 
 fn print_summary(cli: &Cli, sum: &NetSummary, json: bool) -> anyhow::Result<()> {
@@ -112,7 +133,12 @@ fn print_summary(cli: &Cli, sum: &NetSummary, json: bool) -> anyhow::Result<()> 
     for e in &sum.errors {
         eprintln!("{}: {e}", sum.source);
     }
-    if !cli.quiet {
+    if sum.interrupted {
+        eprintln!(
+            "{}: interrupted before the fetch finished: nothing stored, the next run fetches it again",
+            sum.source
+        );
+    } else if !cli.quiet {
         eprintln!(
             "{}: {} postings found: {} new, {} already known; {} requests ({} not modified) in {:.2} s",
             sum.source, sum.postings_found, sum.new, sum.known, sum.requests, sum.not_modified, sum.seconds

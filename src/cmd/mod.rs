@@ -17,6 +17,7 @@ pub mod report;
 pub mod run;
 pub mod stats;
 pub mod trends;
+pub mod verify;
 
 /// Runs the parsed command line.
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -30,14 +31,23 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(&cli, args),
         Command::Run(args) => run::run(&cli, args),
         Command::Check(args) => check::run(&cli, args),
+        Command::Verify(args) => verify::run(&cli, args),
     }
 }
 
 /// Opens the dataset for writing. `Err(code)` (exit 3) when another run holds the lock, after
-/// saying so on stderr.
+/// saying so on stderr. Damaged part files are named on stderr (the store goes on without them;
+/// the caller exits 1 when [`Store::damaged`] is not empty).
 pub fn open_store(data: &Path, wait: bool) -> anyhow::Result<Result<Store, ExitCode>> {
     match Store::open(data, wait) {
         Ok(mut s) => {
+            for d in s.damaged() {
+                eprintln!(
+                    "jobtrend: {}: unreadable part file ({}); its postings are unknown and may be added again: run `jobtrend verify --repair`",
+                    d.path.display(),
+                    d.reason
+                );
+            }
             // Ingest writes the match index of the built-in taxonomy next to each part it writes.
             let hook = crate::keywords::Taxonomy::builtin()
                 .map_err(|e| e.to_string())
@@ -100,4 +110,44 @@ pub fn report_problems(a: &Analysis) {
 /// 0, or 1 when some parts were skipped.
 pub fn exit_code(a: &Analysis) -> ExitCode {
     if a.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(crate::exit::PARTIAL) }
+}
+
+/// For readers: says once on stderr when a live writer holds the dataset's lock.
+pub fn warn_if_writing(data: &Path) {
+    if let Some(pid) = crate::store::writer_active(data) {
+        eprintln!("jobtrend: an ingest (pid {pid}) is writing to {}: results may be partial", data.display());
+    }
+}
+
+/// An error and its causes on one line, each message once: a cause whose text already ends the
+/// line as `...: cause` (a library error that prints its source, then the source itself) is left
+/// out.
+pub fn error_message(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let m = cause.to_string();
+        if line == m || line.ends_with(&format!(": {m}")) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&m);
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn error_causes_are_printed_once() {
+        let e = crate::config::RunConfig::load(std::path::Path::new("/nonexistent/j.toml")).unwrap_err();
+        let e = anyhow::Error::new(e).context("could not start");
+        assert_eq!(
+            super::error_message(&e),
+            "could not start: /nonexistent/j.toml: No such file or directory (os error 2)"
+        );
+        let e = anyhow::anyhow!("timeout").context("the request hit a timeout");
+        assert_eq!(super::error_message(&e), "the request hit a timeout: timeout");
+    }
 }

@@ -9,9 +9,11 @@ use anyhow::Context;
 
 use crate::analysis::{AnalysisError, Coverage, load_predictions};
 use crate::cli::{Cli, ReportArgs};
-use crate::report::{GenerateError, ReportRequest, generate_to};
+use crate::report::{GenerateError, ReportError, ReportRequest, generate_to};
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    super::warn_if_writing(&cli.data);
+    crate::signals::install();
     let started = std::time::Instant::now();
     let tax = super::trends::taxonomy(args.filter.keywords_dir.as_deref())?;
     let predictions = load_predictions(args.predictions.as_deref(), &tax).with_context(|| {
@@ -33,6 +35,10 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
         Err(GenerateError::Analysis(e @ (AnalysisError::NoDataDir(_) | AnalysisError::Reversed { .. }))) => {
             eprintln!("jobtrend: error: {e}");
             return Ok(ExitCode::from(e.exit_code()));
+        }
+        Err(GenerateError::Report(e @ ReportError::Interrupted { .. })) => {
+            eprintln!("jobtrend: {e}");
+            return Ok(ExitCode::from(crate::exit::PARTIAL));
         }
         Err(e) => {
             return Err(anyhow::Error::new(e).context(format!("could not write the report to {}", args.out.display())));

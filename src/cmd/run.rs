@@ -62,32 +62,14 @@ fn net_source(s: &SourceConfig) -> Option<NetSource> {
     })
 }
 
-/// Ends the run cleanly between files on SIGTERM / SIGINT.
-fn install_signal_handlers(rt: &tokio::runtime::Runtime) {
-    rt.spawn(async {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
-                return;
-            };
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
-            }
-        }
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
-        eprintln!("jobtrend: stopping after the files in progress (signal received)");
-        STOP.store(true, Ordering::SeqCst);
-    });
-}
-
 pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
     let start = Utc::now();
     let cfg = RunConfig::load(&args.config)?;
-    // `--data` / JOBTREND_DATA, when given explicitly, win over the config's `data`.
-    let data: PathBuf = if cli.data != std::path::Path::new("data") { cli.data.clone() } else { cfg.data.clone() };
+    let (data, choice) = cfg.data_dir(&cli.data, cli.data_origin);
+    tracing::info!(
+        "dataset: {} (from {choice:?}; precedence: --data, config `data`, JOBTREND_DATA, default)",
+        data.display()
+    );
     let mut store = match super::open_store(&data, args.wait)? {
         Ok(s) => s,
         Err(code) => return Ok(code),
@@ -98,11 +80,11 @@ pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
         store.on_part_written(crate::index::part_hook(&data, tax).context("could not prepare the match index")?);
     }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().worker_threads(2).build()?;
-    install_signal_handlers(&rt);
+    crate::signals::install();
     let progress = !cli.quiet && std::io::stderr().is_terminal();
 
     let mut records = Vec::new();
-    let mut failed = false;
+    let mut failed = !store.damaged().is_empty();
     for src in &cfg.sources {
         if STOP.load(Ordering::SeqCst) {
             break;
@@ -144,6 +126,7 @@ pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
         report = Some(cfg.reports.display().to_string());
     }
     drop(store);
+    let interrupted = STOP.load(Ordering::SeqCst);
 
     let code = if failed || interrupted { crate::exit::PARTIAL } else { crate::exit::OK };
     let rec = RunRecord {
@@ -183,7 +166,14 @@ fn write_report(data: &std::path::Path, cfg: &RunConfig, quiet: bool) -> anyhow:
         width: 1600,
         height: 900,
     };
-    let (a, rep) = generate_to(&req, &cfg.reports).context("could not write the report")?;
+    let (a, rep) = match generate_to(&req, &cfg.reports) {
+        Ok(x) => x,
+        Err(crate::report::GenerateError::Report(e @ crate::report::ReportError::Interrupted { .. })) => {
+            eprintln!("jobtrend: {e}");
+            return Ok(false);
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context("could not write the report")),
+    };
     super::report_problems(&a);
     match rep {
         None => eprintln!("no postings in {}: no report written", data.display()),
@@ -225,7 +215,21 @@ async fn run_net(
     let state_dir = store.data_dir().join("state");
     let mut state = State::load(&state_dir).with_context(|| format!("could not read {}", state_dir.display()))?;
     let opts = NetOptions { base_url: src.base_url.clone(), progress, ..Default::default() };
-    let out = net::fetch(ns, &opts, &state).await;
+    let out = tokio::select! {
+        out = net::fetch(ns, &opts, &state) => out,
+        // Nothing of this source is stored and its state is unchanged: the next run fetches it again.
+        () = crate::signals::stopped() => {
+            return Ok(SourceRecord {
+                name: src.name(),
+                kind: src.kind.as_str().into(),
+                new: 0,
+                known: 0,
+                errors: vec!["interrupted before the fetch finished: nothing stored".into()],
+                unreachable: false,
+                seconds: 0.0,
+            });
+        }
+    };
     let now = Utc::now();
     let postings = out.postings.into_iter().map(|p| p.finish(now)).collect();
     let st = store.append(postings)?;

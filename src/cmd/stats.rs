@@ -133,6 +133,7 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
         eprintln!("jobtrend: error: {}", crate::analysis::AnalysisError::NoDataDir(cli.data.clone()));
         return Ok(ExitCode::from(crate::exit::FATAL));
     }
+    super::warn_if_writing(&cli.data);
     let st = collect(cli)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&st)?);

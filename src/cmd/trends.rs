@@ -27,6 +27,7 @@ pub fn options(f: &TrendFilter, by_source: bool) -> TrendOptions {
 }
 
 pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
+    super::warn_if_writing(&cli.data);
     let tax = taxonomy(args.filter.keywords_dir.as_deref())?;
     let wants = Wants { facts: args.roles || args.salary, predictions: Vec::new() };
     let a = match super::analyse(&cli.data, &tax, &selection(&args.filter), &wants)? {

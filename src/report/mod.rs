@@ -92,6 +92,12 @@ pub enum ReportError {
     Chart { name: String, source: charts::ChartError },
     #[error("{}: {source}", path.display())]
     Io { path: std::path::PathBuf, source: std::io::Error },
+    #[error(
+        "interrupted: {written} of {total} report files written to {}{}",
+        dir.display(),
+        if *written == 0 { " (the previous report is unchanged)" } else { "; the others are the previous report's, run again to complete it" }
+    )]
+    Interrupted { dir: std::path::PathBuf, written: usize, total: usize },
 }
 
 fn label(tax: &Taxonomy, id: &str) -> String {
@@ -490,28 +496,25 @@ fn index_html(
     s
 }
 
-/// Writes one file atomically (temp file in the same directory, then rename).
-pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".jobtrend-").tempfile_in(dir)?;
-    std::io::Write::write_all(&mut tmp, bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
 impl Report {
-    /// Writes every file into `dir` (created if needed), each atomically (temp file + rename).
+    /// Writes every file into `dir` (created if needed), each atomically (temp file + rename),
+    /// the index pages last. On SIGINT/SIGTERM ([`crate::signals`]) it stops between files with
+    /// [`ReportError::Interrupted`].
     pub fn write(&self, dir: &Path) -> Result<(), ReportError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| ReportError::Io { path, source }
         };
         std::fs::create_dir_all(dir).map_err(io(dir))?;
-        for (name, bytes) in &self.files {
+        let mut files: Vec<_> = self.files.iter().collect();
+        files.sort_by_key(|(name, _)| name.starts_with("index."));
+        for (written, (name, bytes)) in files.into_iter().enumerate() {
+            if crate::signals::stop_requested() {
+                return Err(ReportError::Interrupted { dir: dir.to_path_buf(), written, total: self.files.len() });
+            }
             let dest = dir.join(name);
-            let mut tmp = tempfile::Builder::new().prefix(".report-").tempfile_in(dir).map_err(io(dir))?;
-            std::io::Write::write_all(&mut tmp, bytes).map_err(io(&dest))?;
-            tmp.persist(&dest).map_err(|e| ReportError::Io { path: dest.clone(), source: e.error })?;
+            crate::fsutil::write_atomic(&dest, bytes).map_err(io(&dest))?;
+            crate::signals::pause_point(written + 1);
         }
         Ok(())
     }

@@ -128,10 +128,61 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
     ctrl * 20 > head.len()
 }
 
+/// Why decoded page text is not an HTML page, or `None` when it is one: after a BOM and white
+/// space, an HTML page starts with `<` (a doctype, a comment or a tag). JSON, plain text, a PDF
+/// renamed `.html` do not: `not an HTML page (starts with "{")`.
+pub fn not_html(text: &str) -> Option<String> {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    if t.is_empty() || t.starts_with('<') {
+        return None;
+    }
+    let word: String = t.chars().take_while(|c| !c.is_whitespace() && *c != '"').take(8).collect();
+    let word = if word.is_empty() { t.chars().take(1).collect() } else { word };
+    Some(format!("not an HTML page (starts with {word:?})"))
+}
+
+/// The source a page declares for itself with `<meta name="jobtrend:source" content="...">`.
+/// Only `sample` is recognised: the bundled example pages carry it, so their postings are stored
+/// as source `sample` with ids `sample:<id>` and never count as HN or JSON-LD postings.
+pub const SAMPLE_SOURCE: &str = "sample";
+
+fn declared_source(html: &str) -> Option<&str> {
+    use std::sync::LazyLock;
+    static META: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#"(?i)<meta\s[^>]*name\s*=\s*["']?jobtrend:source["'\s>/][^>]*>"#).expect("valid regex")
+    });
+    static CONTENT: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r#"(?i)\scontent\s*=\s*["']?([^"'\s>]*)"#).expect("valid regex"));
+    if memchr::memmem::find(html.as_bytes(), b"jobtrend:source").is_none() {
+        return None;
+    }
+    let tag = META.find(html)?.as_str();
+    CONTENT.captures(tag).and_then(|c| c.get(1)).map(|m| m.as_str())
+}
+
 /// Recognises a saved page and extracts its postings.
 ///
 /// `raw` is the page's bytes (decoded text in `html`) — the fallback id hashes the raw bytes.
+/// A page marked `<meta name="jobtrend:source" content="sample">` gives postings of source
+/// `sample` with ids prefixed `sample:`, whatever kind of page it is.
 pub fn parse_page(html: &str, raw: &[u8], fallback: FallbackDate) -> Result<PageOutcome, PageError> {
+    let mut out = parse_page_as_is(html, raw, fallback)?;
+    if let Some(declared) = declared_source(html)
+        && let PageOutcome::Postings { postings, warnings, .. } = &mut out
+    {
+        if declared.eq_ignore_ascii_case(SAMPLE_SOURCE) {
+            for p in postings {
+                p.id = format!("{SAMPLE_SOURCE}:{}", p.id);
+                p.source = SAMPLE_SOURCE.to_string();
+            }
+        } else {
+            warnings.push(format!("unknown jobtrend:source {declared:?} ignored (only \"sample\" is recognised)"));
+        }
+    }
+    Ok(out)
+}
+
+fn parse_page_as_is(html: &str, raw: &[u8], fallback: FallbackDate) -> Result<PageOutcome, PageError> {
     if html.trim().is_empty() {
         return Err(PageError::Empty);
     }
@@ -218,6 +269,44 @@ mod tests {
             assert_eq!(nesting_depth(html), want, "{html}");
         }
         assert_eq!(nesting_depth(&"<div>".repeat(20_000)), 20_000);
+    }
+
+    #[test]
+    fn non_html_text_is_named_by_its_start() {
+        assert_eq!(not_html("<!doctype html><p>x"), None);
+        assert_eq!(not_html("\u{feff}\n  <html>"), None);
+        assert_eq!(not_html("{\"jobs\": []}").as_deref(), Some("not an HTML page (starts with \"{\")"));
+        assert_eq!(not_html("%PDF-1.7\n%...").as_deref(), Some("not an HTML page (starts with \"%PDF-1.7\")"));
+        assert_eq!(not_html("We are hiring").as_deref(), Some("not an HTML page (starts with \"We\")"));
+    }
+
+    #[test]
+    fn sample_pages_carry_their_own_source() {
+        let fb = FallbackDate { flag: None, mtime: None };
+        let page = |meta: &str| {
+            format!(
+                "<html><head>{meta}<title>Job</title></head><body><h1>Rust engineer</h1><time datetime=\"2024-05-02\">x</time><p>We use Rust.</p></body></html>"
+            )
+        };
+        for meta in
+            [r#"<meta name="jobtrend:source" content="sample">"#, r#"<META content='sample' NAME=jobtrend:source />"#]
+        {
+            let html = page(meta);
+            let Ok(PageOutcome::Postings { postings, .. }) = parse_page(&html, html.as_bytes(), fb) else {
+                panic!("{meta}")
+            };
+            assert_eq!(postings[0].source, "sample", "{meta}");
+            assert!(postings[0].id.starts_with("sample:html:"), "{}", postings[0].id);
+        }
+        let html = page(r#"<meta name="jobtrend:source" content="hn">"#);
+        let Ok(PageOutcome::Postings { postings, warnings, .. }) = parse_page(&html, html.as_bytes(), fb) else {
+            panic!()
+        };
+        assert_eq!(postings[0].source, "html");
+        assert!(warnings[0].contains("unknown jobtrend:source \"hn\""), "{warnings:?}");
+        let html = page("");
+        let Ok(PageOutcome::Postings { postings, .. }) = parse_page(&html, html.as_bytes(), fb) else { panic!() };
+        assert_eq!(postings[0].source, "html");
     }
 
     #[test]

@@ -17,16 +17,25 @@
 //!   leftover temp files. A re-run then writes exactly what is missing.
 //! - **Lock**: `<data>/lock`, an advisory `flock` held for the life of the [`Store`], with the
 //!   holder's pid written inside. The kernel releases it when the holder dies, so a stale lock
-//!   (dead pid) is taken over without any cleanup.
+//!   (dead pid) is taken over without any cleanup ([`lock`]).
+//! - **Damage**: a part file that cannot be read is named, skipped and remembered
+//!   ([`Store::damaged`]): its postings are unknown, so an ingest may add them again. [`verify`]
+//!   checks every part and repairs the dataset (quarantine, duplicate removal).
+
+pub mod lock;
+pub mod verify;
 
 use std::collections::HashSet;
-use std::fs::{self, File};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use polars::prelude::*;
+use rayon::prelude::*;
+
+pub use lock::{DataLock, lock, writer_active};
 
 use crate::posting::{DateSource, Posting, Salary};
 
@@ -64,13 +73,20 @@ impl std::ops::AddAssign for AppendStats {
 /// Called after each part file is written, with its path and rows (ingest writes the match
 /// index there: [`crate::index::PartIndexer`]). An error is logged; the part stays written.
 pub type PartHook = Box<dyn Fn(&Path, &[Posting]) -> Result<(), String> + Send + Sync>;
+/// A part file that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DamagedPart {
+    pub path: PathBuf,
+    pub reason: String,
+}
 
 /// An open dataset, holding the write lock.
 pub struct Store {
     data_dir: PathBuf,
     ids: HashSet<String>,
     on_part: Option<PartHook>,
-    _lock: File,
+    damaged: Vec<DamagedPart>,
+    _lock: DataLock,
 }
 
 static SEQ: AtomicU64 = AtomicU64::new(0);
@@ -78,39 +94,38 @@ static SEQ: AtomicU64 = AtomicU64::new(0);
 impl Store {
     /// Opens (creating it if needed) the dataset under `data_dir`, taking its lock: waits for it
     /// when `wait`, else fails with [`StoreError::Locked`] naming the holder's pid.
+    ///
+    /// A part file that cannot be read does not stop it: it is named in a warning and listed in
+    /// [`Store::damaged`]; the caller should exit 1 and point at `jobtrend verify --repair`.
     pub fn open(data_dir: &Path, wait: bool) -> Result<Store, StoreError> {
+        let lock = lock(data_dir, wait)?;
         fs::create_dir_all(data_dir.join("postings")).map_err(io_err(data_dir))?;
-        let lock_path = data_dir.join("lock");
-        let mut lock = fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&lock_path)
-            .map_err(io_err(&lock_path))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) if wait => {
-                tracing::warn!("waiting for another run's lock on {}", lock_path.display());
-                lock.lock().map_err(io_err(&lock_path))?;
-            }
-            Err(fs::TryLockError::WouldBlock) => {
-                let mut pid = String::new();
-                let _ = lock.read_to_string(&mut pid);
-                let pid = pid.trim();
-                let pid = if pid.is_empty() { "unknown".to_string() } else { pid.to_string() };
-                return Err(StoreError::Locked { pid, path: lock_path });
-            }
-            Err(fs::TryLockError::Error(e)) => return Err(io_err(&lock_path)(e)),
-        }
-        lock.set_len(0).map_err(io_err(&lock_path))?;
-        lock.seek(SeekFrom::Start(0)).map_err(io_err(&lock_path))?;
-        writeln!(lock, "{}", std::process::id()).map_err(io_err(&lock_path))?;
-        lock.flush().map_err(io_err(&lock_path))?;
-
         remove_temp_files(&data_dir.join("postings"));
-        let ids = read_ids(data_dir)?;
-        Ok(Store { data_dir: data_dir.to_path_buf(), ids, on_part: None, _lock: lock })
+        let files = part_files(data_dir)?;
+        let read: Vec<(PathBuf, Result<Vec<String>, StoreError>)> =
+            files.into_par_iter().map(|p| (p.clone(), read_part_ids(&p))).collect();
+        let mut ids = HashSet::new();
+        let mut damaged = Vec::new();
+        for (path, r) in read {
+            match r {
+                Ok(v) => ids.extend(v),
+                Err(e) => {
+                    let reason = match e {
+                        StoreError::Parquet { source, .. } => source.to_string(),
+                        StoreError::Io { source, .. } => source.to_string(),
+                        e => e.to_string(),
+                    };
+                    tracing::debug!("{}: unreadable part file: {reason}", path.display());
+                    damaged.push(DamagedPart { path, reason });
+                }
+            }
+        }
+        Ok(Store { data_dir: data_dir.to_path_buf(), ids, on_part: None, damaged, _lock: lock })
+    }
+
+    /// Part files that could not be read when the store was opened.
+    pub fn damaged(&self) -> &[DamagedPart] {
+        &self.damaged
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -173,18 +188,8 @@ impl Store {
             SEQ.fetch_add(1, Ordering::Relaxed)
         );
         let mut df = to_frame(rows)?;
-        let tmp = tempfile::Builder::new().prefix(".part-").suffix(".tmp").tempfile_in(&dir).map_err(io_err(&dir))?;
-        {
-            let mut w = std::io::BufWriter::new(tmp.as_file());
-            ParquetWriter::new(&mut w)
-                .with_compression(ParquetCompression::Zstd(None))
-                .finish(&mut df)
-                .map_err(|source| StoreError::Parquet { path: dir.join(&name), source })?;
-            w.flush().map_err(io_err(&dir))?;
-        }
-        tmp.as_file().sync_data().map_err(io_err(&dir))?;
         let dest = dir.join(&name);
-        tmp.persist(&dest).map_err(|e| StoreError::Io { path: dest.clone(), source: e.error })?;
+        write_part_file(&mut df, &dest)?;
         if let Some(hook) = &self.on_part
             && let Err(e) = hook(&dest, rows)
         {
@@ -260,11 +265,41 @@ pub fn scan(data_dir: &Path) -> Result<Option<LazyFrame>, StoreError> {
     Ok(Some(lf.with_column(col("month").cast(DataType::String))))
 }
 
-fn read_ids(data_dir: &Path) -> Result<HashSet<String>, StoreError> {
-    let Some(lf) = scan(data_dir)? else { return Ok(HashSet::new()) };
-    let df = lf.select([col("id")]).collect()?;
-    let ids = df.column("id")?.str()?;
+/// Reads one part file whole (every column), naming the file in any error.
+pub fn read_part(path: &Path) -> Result<DataFrame, StoreError> {
+    read_part_columns(path, None)
+}
+
+fn read_part_columns(path: &Path, columns: Option<Vec<String>>) -> Result<DataFrame, StoreError> {
+    let f = fs::File::open(path).map_err(io_err(path))?;
+    ParquetReader::new(f)
+        .with_columns(columns)
+        .finish()
+        .map_err(|source| StoreError::Parquet { path: path.to_path_buf(), source })
+}
+
+/// The `id` column of one part file.
+pub fn read_part_ids(path: &Path) -> Result<Vec<String>, StoreError> {
+    let df = read_part_columns(path, Some(vec!["id".into()]))?;
+    let ids = df.column("id").and_then(|c| c.str().cloned());
+    let ids = ids.map_err(|source| StoreError::Parquet { path: path.to_path_buf(), source })?;
     Ok(ids.iter().flatten().map(str::to_string).collect())
+}
+
+/// Writes a frame as a part file at `dest` atomically (hidden temp file in the same directory,
+/// fsync, rename), with the dataset's compression and the umask's mode.
+pub fn write_part_file(df: &mut DataFrame, dest: &Path) -> Result<(), StoreError> {
+    let dir = dest.parent().unwrap_or(Path::new("."));
+    let tmp = crate::fsutil::temp_file_in(dir, ".part-", ".tmp").map_err(io_err(dir))?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file());
+        ParquetWriter::new(&mut w)
+            .with_compression(ParquetCompression::Zstd(None))
+            .finish(df)
+            .map_err(|source| StoreError::Parquet { path: dest.to_path_buf(), source })?;
+        w.flush().map_err(io_err(dest))?;
+    }
+    crate::fsutil::persist_atomic(tmp, dest).map_err(io_err(dest))
 }
 
 fn ms(t: Option<DateTime<Utc>>) -> Option<i64> {

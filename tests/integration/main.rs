@@ -14,3 +14,4 @@ mod predictions;
 mod run_cmd;
 mod salary_roles;
 mod trends_report;
+mod trust;

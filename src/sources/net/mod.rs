@@ -32,6 +32,7 @@ pub mod hn_api;
 pub mod lever;
 pub mod remoteok;
 pub mod remotive;
+mod reset;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -49,6 +50,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 
 use crate::posting::Posting;
+pub use reset::StateReset;
 
 /// The User-Agent every request sends.
 pub fn default_user_agent() -> String {
@@ -277,10 +279,7 @@ impl State {
         let io = |source| NetError::StateIo { path: dir.to_path_buf(), source };
         std::fs::create_dir_all(dir).map_err(io)?;
         let json = serde_json::to_vec_pretty(self).map_err(|e| io(std::io::Error::other(e)))?;
-        let mut tmp = tempfile::Builder::new().prefix(".net.json.").suffix(".tmp").tempfile_in(dir).map_err(io)?;
-        std::io::Write::write_all(&mut tmp, &json).map_err(io)?;
-        tmp.as_file().sync_all().map_err(io)?;
-        tmp.persist(dir.join(STATE_FILE)).map_err(|e| io(e.error))?;
+        crate::fsutil::write_atomic(&dir.join(STATE_FILE), &json).map_err(io)?;
         Ok(())
     }
 }
