@@ -23,7 +23,7 @@ if [ ! -d "$html" ]; then
 fi
 work="${JOBTREND_BENCH_DIR:-/tmp/jobtrend-scale}"
 scales="${JOBTREND_SCALES:-1 10 100}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/jobtrend-target}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/jobtrend-target}"  # set it to your build dir, or set JOBTREND_BIN
 bin="${JOBTREND_BIN:-$CARGO_TARGET_DIR/release/jobtrend}"
 gen="$CARGO_TARGET_DIR/release/examples/replicate"
 [ -x "$bin" ] || (cd "$here" && cargo build --release)
@@ -61,10 +61,10 @@ for s in $scales; do
   [ "$s" = 1 ] || rm -rf "$d"
 done
 
-# A run that adds one month matches only that month: ingest all but the last thread page, then run with it.
-last=$(find -L "$html" -name '*.html' | sort | tail -1)
+# A run that adds one month matches only that month: ingest every thread but the last, then the last.
+last=$(find -L "$html" -mindepth 1 -maxdepth 1 -type d | sort | tail -1)
 mkdir -p "$work/inc/html"
-find -L "$html" -name '*.html' | sort | head -n -1 | while read -r f; do ln -s "$f" "$work/inc/html/"; done
+find -L "$html" -mindepth 1 -maxdepth 1 -type d | sort | head -n -1 | while read -r d; do ln -s "$d" "$work/inc/html/"; done
 "$bin" -q --data "$work/inc/data" ingest html "$work/inc/html" > /dev/null
 before=$(find "$work/inc/data/index" -name '*.parquet' | wc -l)
 "$bin" -q --data "$work/inc/data" ingest html "$last" > /dev/null

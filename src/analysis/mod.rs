@@ -12,7 +12,7 @@
 //! month, rows are taken in id order, so the result does not depend on how parts are split.
 //! Damaged parts are skipped and listed in [`Analysis::problems`] (the caller says so and exits 1).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -121,6 +121,17 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    fn merge(&mut self, month: &str, cells: BTreeMap<String, Cell>) {
+        for (source, c) in cells {
+            match self.cells.entry((month.to_string(), source)) {
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(c);
+                }
+                std::collections::btree_map::Entry::Occupied(mut o) => o.get_mut().merge(c),
+            }
+        }
+    }
+
     /// Number of postings selected.
     pub fn postings(&self) -> u64 {
         self.cells.values().map(|c| c.postings).sum()
@@ -176,100 +187,109 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
         months.entry(p.month.as_str()).or_default().push(p);
     }
     let months: Vec<(&str, Vec<&IndexPart>)> = months.into_iter().collect();
-    let ids: HashMap<&str, usize> = tax.keywords().iter().enumerate().map(|(i, k)| (k.id.as_str(), i)).collect();
+    let ids: PlHashMap<&str, usize> = tax.keywords().iter().enumerate().map(|(i, k)| (k.id.as_str(), i)).collect();
+    let n_kw = tax.keywords().len();
     let mut collectors: Vec<ClaimCollector> = wants.predictions.iter().map(ClaimCollector::new).collect();
     let problems = Mutex::new(set.problems.clone());
-    let claims = !collectors.is_empty();
     let mut out = Analysis { fp: set.fp.clone(), ..Default::default() };
-    // A few months at a time: read and count in parallel, feed the claims in month order.
-    let batch = rayon::current_num_threads().max(1) * 2;
-    for chunk in months.chunks(batch) {
-        let results: Vec<(BTreeMap<String, Cell>, Vec<read::Row>)> = chunk
+    let claims = !collectors.is_empty();
+    let count = |month: &str, df: &DataFrame| -> BTreeMap<String, Cell> {
+        count_frame(df, &ids, n_kw, wants.facts || claims).unwrap_or_else(|e| {
+            let path = PathBuf::from(format!("index month={month}"));
+            problems.lock().expect("not poisoned").push(PartProblem { path, reason: e.to_string() });
+            BTreeMap::new()
+        })
+    };
+    if !claims {
+        // Counts only: every part on its own, all parts in parallel.
+        let counted: Vec<(&str, BTreeMap<String, Cell>)> = set
+            .parts
             .par_iter()
-            .map(|(month, parts)| {
-                let df = ctx.read_month(parts, wants.facts || claims, sel, &problems);
-                let Some(df) = df else { return (BTreeMap::new(), Vec::new()) };
-                let cells = count_month(&df, &ids, tax.keywords().len(), wants.facts).unwrap_or_else(|e| {
-                    problems.lock().expect("not poisoned").push(PartProblem {
-                        path: PathBuf::from(format!("index month={month}")),
-                        reason: e.to_string(),
-                    });
-                    BTreeMap::new()
-                });
-                let rows = if claims { read::rows(&df).unwrap_or_default() } else { Vec::new() };
-                (cells, rows)
+            .map(|p| match ctx.read_one(p, wants.facts, sel) {
+                Ok(df) => (p.month.as_str(), count(&p.month, &df)),
+                Err(problem) => {
+                    problems.lock().expect("not poisoned").push(problem);
+                    (p.month.as_str(), BTreeMap::new())
+                }
             })
             .collect();
-        for ((month, _), (cells, rows)) in chunk.iter().zip(results) {
-            for (source, c) in cells {
-                match out.cells.entry((month.to_string(), source)) {
-                    std::collections::btree_map::Entry::Vacant(v) => {
-                        v.insert(c);
-                    }
-                    std::collections::btree_map::Entry::Occupied(mut o) => o.get_mut().merge(c),
-                }
-            }
-            if claims {
+        for (month, cells) in counted {
+            out.merge(month, cells);
+        }
+    } else {
+        // Claims: a few months at a time, read in parallel, fed to the collectors in month order.
+        let batch = rayon::current_num_threads().max(1) * 2;
+        for chunk in months.chunks(batch) {
+            let results: Vec<(BTreeMap<String, Cell>, Vec<read::Row>)> = chunk
+                .par_iter()
+                .map(|(month, parts)| {
+                    let Some(df) = ctx.read_month(parts, sel, &problems) else { return Default::default() };
+                    (count(month, &df), read::rows(&df).unwrap_or_default())
+                })
+                .collect();
+            for ((month, _), (cells, rows)) in chunk.iter().zip(results) {
+                out.merge(month, cells);
                 feed(&mut collectors, month, &rows);
             }
         }
     }
     out.claims = wants.predictions.iter().cloned().zip(collectors.into_iter().map(ClaimCollector::finish)).collect();
     let mut problems = problems.into_inner().expect("not poisoned");
+    problems.sort_by(|a, b| (&a.path, &a.reason).cmp(&(&b.path, &b.reason)));
     problems.dedup();
     out.problems = problems;
     out.matched_parts = set.matched + ctx.rebuilt();
     Ok(out)
 }
 
-/// Counts one month's index rows per source.
-fn count_month(
+/// Counts index rows (one month) per source. Rows of a source come in runs; each run's keyword
+/// ids are one slice of the flat list values, walked once.
+fn count_frame(
     df: &DataFrame,
-    ids: &HashMap<&str, usize>,
+    ids: &PlHashMap<&str, usize>,
     n_keywords: usize,
     facts: bool,
 ) -> Result<BTreeMap<String, Cell>, PolarsError> {
-    let source = df.column("source")?.str()?;
+    let mut runs: Vec<(usize, usize, &str)> = Vec::new();
+    for (i, s) in df.column("source")?.str()?.iter().enumerate() {
+        let s = s.unwrap_or("");
+        match runs.last_mut() {
+            Some(r) if r.2 == s => r.1 = i + 1,
+            _ => runs.push((i, i + 1, s)),
+        }
+    }
     let kw = read::Lists::new(df.column("keywords")?.list()?)?;
     let roles = if facts { Some(read::Lists::new(df.column("roles")?.list()?)?) } else { None };
-    let (annual, currency) = if facts {
-        (Some(df.column("salary_annual")?.f64()?), Some(df.column("salary_currency")?.str()?))
-    } else {
-        (None, None)
-    };
+    let salary =
+        if facts { Some((df.column("salary_annual")?.f64()?, df.column("salary_currency")?.str()?)) } else { None };
+    let mut kw_values = kw.values().iter().skip(kw.offsets().first().copied().unwrap_or(0) as usize);
+    let mut role_values =
+        roles.as_ref().map(|r| r.values().iter().skip(r.offsets().first().copied().unwrap_or(0) as usize));
     let mut cells: BTreeMap<String, Cell> = BTreeMap::new();
-    let mut last: Option<(&str, Cell)> = None;
-    for i in 0..df.height() {
-        let s = source.get(i).unwrap_or("");
-        // Rows of one source come in runs: count into a local cell, store it when the source changes.
-        if last.as_ref().is_none_or(|(ls, _)| *ls != s) {
-            if let Some((ls, c)) = last.take() {
-                cells.entry(ls.to_string()).or_insert_with(|| Cell::new(n_keywords)).merge(c);
-            }
-            last = Some((s, Cell::new(n_keywords)));
-        }
-        let cell = &mut last.as_mut().expect("set above").1;
-        cell.postings += 1;
-        for k in kw.row(i) {
-            if let Some(&j) = ids.get(k) {
+    for (a, b, source) in runs {
+        let mut cell = Cell::new(n_keywords);
+        cell.postings = (b - a) as u64;
+        let span = |l: &read::Lists| (l.offsets()[b] - l.offsets()[a]) as usize;
+        for v in kw_values.by_ref().take(span(&kw)) {
+            if let Some(&j) = v.and_then(|v| ids.get(v)) {
                 cell.keywords[j] += 1;
             }
         }
-        if let Some(roles) = &roles {
-            for r in roles.row(i) {
-                if let Some(j) = crate::roles::ROLES.iter().position(|x| *x == r) {
+        if let (Some(roles), Some(values)) = (&roles, role_values.as_mut()) {
+            for v in values.by_ref().take(span(roles)) {
+                if let Some(j) = v.and_then(|v| crate::roles::ROLES.iter().position(|x| *x == v)) {
                     cell.roles[j] += 1;
                 }
             }
         }
-        if let (Some(a), Some(c)) = (annual, currency)
-            && let (Some(a), Some(c)) = (a.get(i), c.get(i))
-        {
-            cell.salaries.push((a, c.to_string()));
+        if let Some((annual, currency)) = salary {
+            for i in a..b {
+                if let (Some(x), Some(c)) = (annual.get(i), currency.get(i)) {
+                    cell.salaries.push((x, c.to_string()));
+                }
+            }
         }
-    }
-    if let Some((ls, c)) = last {
-        cells.entry(ls.to_string()).or_insert_with(|| Cell::new(n_keywords)).merge(c);
+        cells.entry(source.to_string()).or_insert_with(|| Cell::new(n_keywords)).merge(cell);
     }
     Ok(cells)
 }

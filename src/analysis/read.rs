@@ -15,9 +15,10 @@ use super::Selection;
 use crate::index::{self, IndexPart, PartData, PartProblem};
 use crate::keywords::{Matcher, Taxonomy};
 
-/// Columns read for keyword counts only, and with roles/salaries/claims.
-const BASE: &[&str] = &["id", "source", "keywords"];
-const FACTS: &[&str] = &["id", "source", "keywords", "roles", "seniority", "salary_annual", "salary_currency"];
+/// Columns read for keyword counts, with roles and salaries, and for the claims (id order).
+const BASE: &[&str] = &["source", "keywords"];
+const FACTS: &[&str] = &["source", "keywords", "roles", "salary_annual", "salary_currency"];
+const CLAIMS: &[&str] = &["id", "source", "keywords", "roles", "seniority", "salary_annual", "salary_currency"];
 
 /// What reading needs beyond the parts: where to rebuild a damaged index file.
 pub struct Context<'a> {
@@ -36,42 +37,44 @@ impl<'a> Context<'a> {
         self.rebuilt.load(Ordering::Relaxed)
     }
 
-    /// The rows of one month's parts (selected sources), sorted by id when `facts`.
+    /// One part's rows (selected sources only); `facts` adds the role, seniority and salary columns.
+    pub fn read_one(&self, p: &IndexPart, facts: bool, sel: &Selection) -> Result<DataFrame, PartProblem> {
+        self.read_cols(p, if facts { FACTS } else { BASE }, sel)
+    }
+
+    fn read_cols(&self, p: &IndexPart, cols: &[&str], sel: &Selection) -> Result<DataFrame, PartProblem> {
+        let df = self.read_part(p, cols)?;
+        if sel.sources.is_empty() {
+            return Ok(df);
+        }
+        let filtered = || -> Result<DataFrame, PolarsError> {
+            let mask: BooleanChunked =
+                df.column("source")?.str()?.iter().map(|s| Some(s.is_some_and(|s| sel.keeps_source(s)))).collect();
+            df.filter(&mask)
+        };
+        filtered().map_err(|e| problem(&p.postings, &e.to_string()))
+    }
+
+    /// The rows of one month's parts with the fact columns (selected sources), in id order: the
+    /// order the claims see postings in, whatever the split into parts.
     pub fn read_month(
         &self,
         parts: &[&IndexPart],
-        facts: bool,
         sel: &Selection,
         problems: &Mutex<Vec<PartProblem>>,
     ) -> Option<DataFrame> {
-        let cols = if facts { FACTS } else { BASE };
         let mut frames = Vec::with_capacity(parts.len());
         for p in parts {
-            match self.read_part(p, cols) {
+            match self.read_cols(p, CLAIMS, sel) {
                 Ok(df) => frames.push(df),
                 Err(problem) => problems.lock().expect("not poisoned").push(problem),
             }
         }
         let mut df = frames.pop()?;
         for f in frames.iter().rev() {
-            // Order does not matter: sorted below when it does.
             df.vstack_mut(f).ok()?;
         }
-        if !sel.sources.is_empty() {
-            let mask: BooleanChunked = df
-                .column("source")
-                .ok()?
-                .str()
-                .ok()?
-                .iter()
-                .map(|s| Some(s.is_some_and(|s| sel.keeps_source(s))))
-                .collect();
-            df = df.filter(&mask).ok()?;
-        }
-        if facts || parts.len() > 1 {
-            df = df.sort(["id"], SortMultipleOptions::default()).ok()?;
-        }
-        Some(df)
+        df.sort(["id"], SortMultipleOptions::default()).ok()
     }
 
     fn read_part(&self, p: &IndexPart, cols: &[&str]) -> Result<DataFrame, PartProblem> {
@@ -117,6 +120,16 @@ impl Lists {
         let offsets = ChunkExplode::offsets(&*ca)?.as_slice().to_vec();
         let values = ca.get_inner().str()?.rechunk().into_owned();
         Ok(Lists { offsets, values })
+    }
+
+    /// Offsets into [`Lists::values`] (row `i` is `offsets[i]..offsets[i + 1]`).
+    pub fn offsets(&self) -> &[i64] {
+        &self.offsets
+    }
+
+    /// Every string of every row, in row order.
+    pub fn values(&self) -> &StringChunked {
+        &self.values
     }
 
     /// The strings of row `i`.
