@@ -7,6 +7,7 @@ use crate::cli::{Cli, Command, IngestSource};
 use crate::store::{Store, StoreError};
 
 pub mod check;
+pub mod compact;
 pub mod ingest;
 pub mod ingest_net;
 pub mod match_cmd;
@@ -26,6 +27,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(&cli, args),
         Command::Run(args) => run::run(&cli, args),
         Command::Check(args) => check::run(&cli, args),
+        Command::Compact(args) => compact::run(&cli, args),
     }
 }
 

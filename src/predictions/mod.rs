@@ -708,7 +708,13 @@ mod tests {
         ];
         let d = collect(&p, facts);
         assert_eq!(d.months.len(), 2);
-        assert_eq!(d.months[0], MonthPoint { source: "hn".into(), month: "2024-01".into(), postings: 1, hits: 0, than_hits: Some(1) });
-        assert_eq!(d.months[1], MonthPoint { source: "hn".into(), month: "2024-02".into(), postings: 1, hits: 1, than_hits: Some(0) });
+        assert_eq!(
+            d.months[0],
+            MonthPoint { source: "hn".into(), month: "2024-01".into(), postings: 1, hits: 0, than_hits: Some(1) }
+        );
+        assert_eq!(
+            d.months[1],
+            MonthPoint { source: "hn".into(), month: "2024-02".into(), postings: 1, hits: 1, than_hits: Some(0) }
+        );
     }
 }

@@ -18,6 +18,11 @@
 //! - **Lock**: `<data>/lock`, an advisory `flock` held for the life of the [`Store`], with the
 //!   holder's pid written inside. The kernel releases it when the holder dies, so a stale lock
 //!   (dead pid) is taken over without any cleanup.
+//! - **Shared writers**: [`Store::open_shared`] takes no lock and reads the ids stored when it
+//!   starts; its part files carry a writer id (`part-<time>-<writer>-<seq>.parquet`), so any number
+//!   of writers (processes, hosts, Spark tasks) can add parts to one dataset at once. Two of them
+//!   may store the same posting: [`compact`] (under the lock, after the writers finished) removes
+//!   duplicate ids and merges small parts.
 
 use std::collections::HashSet;
 use std::fs::{self, File};
@@ -30,6 +35,9 @@ use polars::prelude::*;
 
 use crate::posting::{DateSource, Posting, Salary};
 
+pub mod compact;
+pub use compact::{CompactOptions, CompactSummary, compact};
+
 /// Errors of the dataset.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -41,6 +49,10 @@ pub enum StoreError {
     Parquet { path: PathBuf, source: PolarsError },
     #[error("dataset: {0}")]
     Polars(#[from] PolarsError),
+    #[error("the writer thread panicked")]
+    WriterPanicked,
+    #[error("{0} needs the dataset's lock; this store was opened as a shared writer")]
+    NotLocked(&'static str),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
@@ -61,11 +73,48 @@ impl std::ops::AddAssign for AppendStats {
     }
 }
 
-/// An open dataset, holding the write lock.
+/// An open dataset: holding the write lock, or as one of many shared writers.
 pub struct Store {
     data_dir: PathBuf,
     ids: HashSet<String>,
-    _lock: File,
+    writer: Writer,
+    /// Unfinished temp files of killed writers that opening removed.
+    temp_removed: usize,
+}
+
+enum Writer {
+    /// The single writer: holds `<data>/lock` until dropped.
+    Locked(#[allow(dead_code)] File),
+    /// A shared writer: no lock; the id goes into its part file names.
+    Shared(String),
+}
+
+/// True for a usable writer id: 1-64 characters of `A-Z a-z 0-9 _ -`.
+pub fn valid_writer_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+}
+
+/// A writer id unique across hosts and processes: `<hostname>-<pid>-<8 random hex digits>`
+/// (the hostname reduced to the characters [`valid_writer_id`] accepts).
+pub fn default_writer_id() -> String {
+    let host = fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_default();
+    let host: String = host
+        .trim()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .take(32)
+        .collect();
+    let host = if host.is_empty() { "host".to_string() } else { host };
+    let random = {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
+        h.finish() as u32
+    };
+    format!("{host}-{}-{random:08x}", std::process::id())
 }
 
 static SEQ: AtomicU64 = AtomicU64::new(0);
@@ -103,9 +152,43 @@ impl Store {
         writeln!(lock, "{}", std::process::id()).map_err(io_err(&lock_path))?;
         lock.flush().map_err(io_err(&lock_path))?;
 
-        remove_temp_files(&data_dir.join("postings"));
+        let temp_removed = remove_temp_files(&data_dir.join("postings"));
         let ids = read_ids(data_dir)?;
-        Ok(Store { data_dir: data_dir.to_path_buf(), ids, _lock: lock })
+        Ok(Store { data_dir: data_dir.to_path_buf(), ids, writer: Writer::Locked(lock), temp_removed })
+    }
+
+    /// Opens the dataset as one of many shared writers: no lock, no cleanup of other writers'
+    /// temp files; postings whose ids are stored now are skipped, but two shared writers may
+    /// both store a posting (run [`compact`] after them). `writer_id` must pass
+    /// [`valid_writer_id`] and differ between concurrent writers ([`default_writer_id`] does).
+    pub fn open_shared(data_dir: &Path, writer_id: &str) -> Result<Store, StoreError> {
+        if !valid_writer_id(writer_id) {
+            return Err(StoreError::Io {
+                path: data_dir.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("invalid writer id {writer_id:?} (1-64 characters of A-Z a-z 0-9 _ -)"),
+                ),
+            });
+        }
+        fs::create_dir_all(data_dir.join("postings")).map_err(io_err(data_dir))?;
+        let ids = read_ids(data_dir)?;
+        Ok(Store {
+            data_dir: data_dir.to_path_buf(),
+            ids,
+            writer: Writer::Shared(writer_id.to_string()),
+            temp_removed: 0,
+        })
+    }
+
+    /// Unfinished part files of killed writers that [`Store::open`] removed.
+    pub fn temp_files_removed(&self) -> usize {
+        self.temp_removed
+    }
+
+    /// True when this store holds the dataset's lock (opened with [`Store::open`]).
+    pub fn is_locked(&self) -> bool {
+        matches!(self.writer, Writer::Locked(_))
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -142,46 +225,77 @@ impl Store {
         for (month, rows) in by_month {
             let n = rows.len();
             // On failure, forget the ids of the rows that were not written, so a retry writes them.
-            if let Err(e) = self.write_part(&month, &rows) {
-                for r in &rows {
-                    self.ids.remove(&r.id);
+            let _part = match self.write_part(&month, &rows) {
+                Ok(part) => part,
+                Err(e) => {
+                    for r in &rows {
+                        self.ids.remove(&r.id);
+                    }
+                    return Err(e);
                 }
-                return Err(e);
-            }
+            };
+            // One call per written part goes here (`_part` is `postings/month=<month>/<name>`,
+            // `rows` its postings), e.g. writing the part's match index.
             stats.new += n;
         }
         Ok(stats)
     }
 
-    fn write_part(&self, month: &str, rows: &[Posting]) -> Result<(), StoreError> {
+    /// A new part file name: `part-<UTC time>-<pid or writer id>-<seq>.parquet`.
+    fn part_name(&self) -> String {
+        let who = match &self.writer {
+            Writer::Locked(_) => std::process::id().to_string(),
+            Writer::Shared(w) => w.clone(),
+        };
+        new_part_name(&who)
+    }
+
+    /// Writes one part file of `month` atomically; returns its path.
+    fn write_part(&self, month: &str, rows: &[Posting]) -> Result<PathBuf, StoreError> {
         let dir = self.data_dir.join("postings").join(format!("month={month}"));
-        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-        let name = format!(
-            "part-{}-{}-{:04}.parquet",
-            Utc::now().format("%Y%m%dT%H%M%S%.3f"),
-            std::process::id(),
-            SEQ.fetch_add(1, Ordering::Relaxed)
-        );
         let mut df = to_frame(rows)?;
-        let tmp = tempfile::Builder::new().prefix(".part-").suffix(".tmp").tempfile_in(&dir).map_err(io_err(&dir))?;
-        {
-            let mut w = std::io::BufWriter::new(tmp.as_file());
-            ParquetWriter::new(&mut w)
-                .with_compression(ParquetCompression::Zstd(None))
-                .finish(&mut df)
-                .map_err(|source| StoreError::Parquet { path: dir.join(&name), source })?;
-            w.flush().map_err(io_err(&dir))?;
-        }
-        tmp.as_file().sync_data().map_err(io_err(&dir))?;
-        let dest = dir.join(&name);
-        tmp.persist(&dest).map_err(|e| StoreError::Io { path: dest.clone(), source: e.error })?;
-        Ok(())
+        write_frame(&dir, &self.part_name(), &mut df)
     }
 }
 
+/// `part-<UTC time>-<who>-<seq>.parquet`, unique within a process by its sequence number.
+pub fn new_part_name(who: &str) -> String {
+    format!(
+        "part-{}-{}-{:04}.parquet",
+        Utc::now().format("%Y%m%dT%H%M%S%.3f"),
+        who,
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Zstd level of part files: level 1 compresses the text about as well as the default (3) at
+/// about twice the speed.
+const ZSTD_LEVEL: i32 = 1;
+
+/// Writes `df` as `dir/name` atomically: a hidden temp file in `dir`, flushed and synced, then
+/// renamed. Returns the path written.
+pub fn write_frame(dir: &Path, name: &str, df: &mut DataFrame) -> Result<PathBuf, StoreError> {
+    fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let tmp = tempfile::Builder::new().prefix(".part-").suffix(".tmp").tempfile_in(dir).map_err(io_err(dir))?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file());
+        let level = polars::polars_utils::compression::ZstdLevel::try_new(ZSTD_LEVEL).ok();
+        ParquetWriter::new(&mut w)
+            .with_compression(ParquetCompression::Zstd(level))
+            .finish(df)
+            .map_err(|source| StoreError::Parquet { path: dir.join(name), source })?;
+        w.flush().map_err(io_err(dir))?;
+    }
+    tmp.as_file().sync_data().map_err(io_err(dir))?;
+    let dest = dir.join(name);
+    tmp.persist(&dest).map_err(|e| StoreError::Io { path: dest.clone(), source: e.error })?;
+    Ok(dest)
+}
+
 /// Deletes `.part-*.tmp` files a killed run left behind (the caller holds the lock).
-fn remove_temp_files(postings: &Path) {
-    let Ok(months) = fs::read_dir(postings) else { return };
+pub(crate) fn remove_temp_files(postings: &Path) -> usize {
+    let mut removed = 0;
+    let Ok(months) = fs::read_dir(postings) else { return 0 };
     for m in months.flatten() {
         let Ok(files) = fs::read_dir(m.path()) else { continue };
         for f in files.flatten() {
@@ -189,10 +303,13 @@ fn remove_temp_files(postings: &Path) {
             let name = name.to_string_lossy();
             if name.starts_with(".part-") && name.ends_with(".tmp") {
                 tracing::info!("removing unfinished part file {}", f.path().display());
-                let _ = fs::remove_file(f.path());
+                if fs::remove_file(f.path()).is_ok() {
+                    removed += 1;
+                }
             }
         }
     }
+    removed
 }
 
 /// Every part file of the dataset, sorted.
@@ -262,26 +379,27 @@ fn datetime_col(name: &str, v: Vec<Option<i64>>) -> Result<Column, PolarsError> 
 
 /// Postings → a DataFrame in the dataset's column order (without `month`).
 pub fn to_frame(rows: &[Posting]) -> Result<DataFrame, PolarsError> {
-    let s = |name: &str, f: &dyn Fn(&Posting) -> Option<String>| -> Column {
+    // Borrowed strings: Polars copies each value once into its buffers.
+    let s = |name: &str, f: &dyn Fn(&Posting) -> Option<&str>| -> Column {
         Column::from(Series::new(name.into(), rows.iter().map(f).collect::<Vec<_>>()))
     };
     let salary = |f: &dyn Fn(&Salary) -> f64| rows.iter().map(|p| p.salary.as_ref().map(f)).collect::<Vec<_>>();
     let cols = vec![
-        s("id", &|p| Some(p.id.clone())),
-        s("source", &|p| Some(p.source.clone())),
-        s("url", &|p| p.url.clone()),
-        s("title", &|p| p.title.clone()),
-        s("company", &|p| p.company.clone()),
-        s("location", &|p| p.location.clone()),
+        s("id", &|p| Some(&p.id)),
+        s("source", &|p| Some(&p.source)),
+        s("url", &|p| p.url.as_deref()),
+        s("title", &|p| p.title.as_deref()),
+        s("company", &|p| p.company.as_deref()),
+        s("location", &|p| p.location.as_deref()),
         datetime_col("posted_at", rows.iter().map(|p| ms(p.posted_at)).collect())?,
-        s("date_source", &|p| p.date_source.map(|d| d.as_str().to_string())),
-        s("text", &|p| Some(p.text.clone())),
-        s("content_hash", &|p| Some(p.content_hash.clone())),
+        s("date_source", &|p| p.date_source.map(|d| d.as_str())),
+        s("text", &|p| Some(&p.text)),
+        s("content_hash", &|p| Some(&p.content_hash)),
         datetime_col("ingested_at", rows.iter().map(|p| Some(p.ingested_at.timestamp_millis())).collect())?,
         Column::from(Series::new("salary_min".into(), salary(&|s| s.min))),
         Column::from(Series::new("salary_max".into(), salary(&|s| s.max))),
-        s("salary_currency", &|p| p.salary.as_ref().map(|s| s.currency.clone())),
-        s("salary_period", &|p| p.salary.as_ref().map(|s| s.period.clone())),
+        s("salary_currency", &|p| p.salary.as_ref().map(|s| s.currency.as_str())),
+        s("salary_period", &|p| p.salary.as_ref().map(|s| s.period.as_str())),
     ];
     DataFrame::new(rows.len(), cols)
 }

@@ -3,6 +3,7 @@
 
 mod charts;
 mod common;
+mod compact;
 mod feeds;
 mod fuzz;
 mod hn_html;
@@ -11,4 +12,5 @@ mod match_cmd;
 mod predictions;
 mod run_cmd;
 mod salary_roles;
+mod spark;
 mod trends_report;
