@@ -139,7 +139,7 @@ def main():
     builder = SparkSession.builder.appName("jobtrend-ingest")
     if args.master:
         builder = builder.master(args.master)
-    spark = builder.getOrCreate()
+    spark = builder.config("spark.ui.showConsoleProgress", "false").getOrCreate()
     sc = spark.sparkContext
     sc.setLogLevel("ERROR")
     try:

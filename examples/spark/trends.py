@@ -71,13 +71,14 @@ def build_sql(by):
     period = PERIOD_SQL[by]
     return f"""
     WITH joined AS (
-        SELECT {period} AS period, p.id, i.keywords, i.id IS NULL AS unindexed
+        SELECT p.month AS month, i.keywords
         FROM postings p LEFT JOIN idx i ON p.id = i.id AND p.month = i.month
     ),
-    totals AS (SELECT period, count(*) AS postings FROM joined GROUP BY period),
+    periods AS (SELECT {period} AS period, keywords FROM joined),
+    totals AS (SELECT period, count(*) AS postings FROM periods GROUP BY period),
     mentions AS (
         SELECT period, kw AS keyword, count(*) AS mentions
-        FROM (SELECT period, explode(array_distinct(keywords)) AS kw FROM joined) GROUP BY period, kw
+        FROM (SELECT period, explode(array_distinct(keywords)) AS kw FROM periods) GROUP BY period, kw
     ),
     cells AS (
         SELECT t.period, k.keyword, k.pos, t.postings, coalesce(m.mentions, 0) AS mentions
@@ -112,6 +113,7 @@ def main():
     if args.master:
         builder = builder.master(args.master)
     # `month=2024-03` stays a string (type inference would try to make it a date or number).
+    builder = builder.config("spark.ui.showConsoleProgress", "false")
     spark = builder.config("spark.sql.sources.partitionColumnTypeInference.enabled", "false").getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     try:
