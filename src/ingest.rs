@@ -157,21 +157,22 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     Ok(raw)
 }
 
-/// Decodes page bytes: a BOM, else the charset the page declares, else UTF-8 (lossy when invalid).
-pub fn decode(bytes: &[u8]) -> String {
+/// Decodes page bytes: a BOM, else the charset the page declares, else UTF-8 (lossy when
+/// invalid). Valid UTF-8 without a BOM, nearly every page, is borrowed, not copied.
+pub fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
+        return enc.decode_without_bom_handling(&bytes[bom_len..]).0;
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
     let head = &bytes[..bytes.len().min(4096)];
     if let Some(label) = declared_charset(head)
         && let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes())
     {
-        return enc.decode_without_bom_handling(bytes).0.into_owned();
+        return enc.decode_without_bom_handling(bytes).0;
     }
-    String::from_utf8_lossy(bytes).into_owned()
+    String::from_utf8_lossy(bytes)
 }
 
 fn declared_charset(head: &[u8]) -> Option<String> {

@@ -268,8 +268,9 @@ pub fn new_part_name(who: &str) -> String {
     )
 }
 
-/// Zstd level of part files: level 1 compresses the text about as well as the default (3) at
-/// about twice the speed.
+/// Zstd level of part files. On the saved HN pages level 1 writes 27 MB where the default (3)
+/// writes 24 MB, and saves about 10% of the ingest's CPU time (LZ4 or Snappy would save a few
+/// percent more for 39 MB).
 const ZSTD_LEVEL: i32 = 1;
 
 /// Writes `df` as `dir/name` atomically: a hidden temp file in `dir`, flushed and synced, then
