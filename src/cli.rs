@@ -105,6 +105,12 @@ pub enum Command {
     )]
     Check(CheckArgs),
 
+    /// Make a dataset exact after shared writers: one row per id, small parts of a month merged.
+    #[command(
+        after_help = "Takes the lock; run it after every `ingest --shared` writer has finished (it removes their\nunfinished temp files). Of the rows sharing an id it keeps the one ingested first.\n\nExamples:\n  jobtrend ingest html --shared pages/a & jobtrend ingest html --shared pages/b; wait\n  jobtrend compact\n  jobtrend --data /srv/jobtrend/data compact --json"
+    )]
+    Compact(CompactArgs),
+
     /// The scheduled job: ingest every configured source, then write the report and the verdicts.
     #[command(after_help = RUN_HELP)]
     Run(RunArgs),
@@ -282,8 +288,33 @@ pub struct IngestHtmlArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
 
+    /// Write alongside other writers without taking the lock: part files named after the writer,
+    /// dedup only against what was stored at the start. Run `jobtrend compact` once all are done.
+    #[arg(long)]
+    pub shared: bool,
+
+    /// Writer id in the part file names with --shared (default: <hostname>-<pid>-<random>);
+    /// 1-64 characters of A-Z a-z 0-9 _ -, unique among concurrent writers.
+    #[arg(long, requires = "shared", value_name = "ID", value_parser = parse_writer_id)]
+    pub writer_id: Option<String>,
+
     #[command(flatten)]
     pub common: IngestCommon,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CompactArgs {
+    /// Parts smaller than this many MiB are merged with the other small parts of their month.
+    #[arg(long, default_value_t = 64, value_name = "MIB")]
+    pub merge_below: u64,
+
+    /// Print the summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Wait for another run's lock instead of exiting with code 3.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -532,6 +563,14 @@ pub struct RunArgs {
     /// Wait for another run's lock instead of exiting with code 3.
     #[arg(long)]
     pub wait: bool,
+}
+
+fn parse_writer_id(s: &str) -> Result<String, String> {
+    if crate::store::valid_writer_id(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("expected 1-64 characters of A-Z a-z 0-9 _ -, got {s:?}"))
+    }
 }
 
 fn parse_month(s: &str) -> Result<String, String> {

@@ -5,9 +5,10 @@
 //!
 //! Files are parsed on all cores: each worker thread reads, decompresses, decodes and parses
 //! one file at a time (the DOM of `scraper` is `!Send`, so it never leaves its thread) and sends
-//! the postings to the writer over a bounded channel. The writer buffers postings and appends
-//! them to the dataset whenever the buffer passes [`FLUSH_BYTES`] of text, so memory is bounded
-//! by the work in flight, not by the corpus. A bad file is reported as `PATH: reason` and the run
+//! the postings (hashed and finished there) over a bounded channel. The collector buffers them
+//! and hands a batch to the writer thread whenever the buffer passes [`FLUSH_BYTES`] of text;
+//! at most one batch waits while another is written, so parsing goes on during writes and
+//! memory is bounded by the work in flight, not by the corpus. A bad file is reported as `PATH: reason` and the run
 //! goes on.
 
 use std::io::Read;
@@ -26,7 +27,7 @@ use crate::store::{AppendStats, Store, StoreError};
 pub const MAX_FILE_BYTES: u64 = 100 << 20;
 /// The writer appends once this much posting text is buffered (`JOBTREND_FLUSH_BYTES`
 /// overrides it; the crash tests use a small value to get many part files).
-pub const FLUSH_BYTES: usize = 32 << 20;
+pub const FLUSH_BYTES: usize = 8 << 20;
 
 fn flush_bytes() -> usize {
     std::env::var("JOBTREND_FLUSH_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(FLUSH_BYTES)
@@ -160,21 +161,22 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     Ok(raw)
 }
 
-/// Decodes page bytes: a BOM, else the charset the page declares, else UTF-8 (lossy when invalid).
-pub fn decode(bytes: &[u8]) -> String {
+/// Decodes page bytes: a BOM, else the charset the page declares, else UTF-8 (lossy when
+/// invalid). Valid UTF-8 without a BOM, nearly every page, is borrowed, not copied.
+pub fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
+        return enc.decode_without_bom_handling(&bytes[bom_len..]).0;
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
     let head = &bytes[..bytes.len().min(4096)];
     if let Some(label) = declared_charset(head)
         && let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes())
     {
-        return enc.decode_without_bom_handling(bytes).0.into_owned();
+        return enc.decode_without_bom_handling(bytes).0;
     }
-    String::from_utf8_lossy(bytes).into_owned()
+    String::from_utf8_lossy(bytes)
 }
 
 fn declared_charset(head: &[u8]) -> Option<String> {
@@ -191,7 +193,9 @@ enum FileResult {
     Problem { path: PathBuf, reason: String },
 }
 
-fn process_file(path: &Path, date: Option<chrono::NaiveDate>) -> FileResult {
+/// Reads, decodes and parses one file, and finishes its postings (content hash, `ingested_at`)
+/// on the worker thread, so the writer thread only buffers and writes.
+fn process_file(path: &Path, date: Option<chrono::NaiveDate>, ingested_at: DateTime<Utc>) -> FileResult {
     let fail = |reason: String| FileResult::Problem { path: path.to_path_buf(), reason };
     let raw = match read_file(path) {
         Ok(b) => b,
@@ -209,7 +213,13 @@ fn process_file(path: &Path, date: Option<chrono::NaiveDate>) -> FileResult {
     }
     let mtime = std::fs::metadata(path).and_then(|m| m.modified()).ok().map(DateTime::<Utc>::from);
     match parse_page(&html, &raw, FallbackDate { flag: date, mtime }) {
-        Ok(outcome) => FileResult::Page { path: path.to_path_buf(), bytes: raw.len() as u64, outcome },
+        Ok(mut outcome) => {
+            if let PageOutcome::Postings { postings, .. } = &mut outcome {
+                let done = std::mem::take(postings).into_iter().map(|p| p.finish(ingested_at)).collect();
+                *postings = done;
+            }
+            FileResult::Page { path: path.to_path_buf(), bytes: raw.len() as u64, outcome }
+        }
         Err(e) => fail(e.to_string()),
     }
 }
@@ -236,9 +246,10 @@ pub fn ingest_html(store: &mut Store, paths: &[PathBuf], opts: &HtmlOptions) -> 
     let ingested_at = Utc::now();
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::sync_channel::<FileResult>(jobs * 2);
-    let mut store_error = None;
+    // One batch waits while another is written: parsing goes on during writes.
+    let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<Posting>>(1);
     let flush_at = flush_bytes();
-    std::thread::scope(|scope| {
+    let store_result = std::thread::scope(|scope| {
         for _ in 0..jobs.min(files.len().max(1)) {
             let tx = tx.clone();
             let (files, next) = (&files, &next);
@@ -249,13 +260,14 @@ pub fn ingest_html(store: &mut Store, paths: &[PathBuf], opts: &HtmlOptions) -> 
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = files.get(i) else { break };
-                    if tx.send(process_file(path, opts.date)).is_err() {
+                    if tx.send(process_file(path, opts.date, ingested_at)).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(tx);
+        let writer = scope.spawn(move || write_batches(store, batch_rx));
 
         let mut buffer: Vec<Posting> = Vec::new();
         let mut buffered = 0usize;
@@ -264,63 +276,33 @@ pub fn ingest_html(store: &mut Store, paths: &[PathBuf], opts: &HtmlOptions) -> 
             if let Some(b) = &bar {
                 b.inc(1);
             }
-            match res {
-                FileResult::Problem { path, reason } => {
-                    let msg = format!("{}: {reason}", path.display());
-                    match &bar {
-                        Some(b) => b.println(&msg),
-                        None => eprintln!("{msg}"),
-                    }
-                    sum.files_skipped += 1;
-                    sum.problems.push(FileProblem { path: path.display().to_string(), reason });
-                }
-                FileResult::Page { path, bytes, outcome } => {
-                    sum.files_read += 1;
-                    sum.bytes += bytes;
-                    match outcome {
-                        PageOutcome::Skipped { reason } => {
-                            tracing::warn!("{}: skipped: {reason}", path.display());
-                            sum.pages_ignored += 1;
-                        }
-                        PageOutcome::Postings { kind, postings, warnings } => {
-                            match kind {
-                                PageKind::Hn => sum.hn_pages += 1,
-                                PageKind::JsonLd => sum.jsonld_pages += 1,
-                                PageKind::Generic => sum.generic_pages += 1,
-                            }
-                            for w in warnings {
-                                tracing::warn!("{}: {w}", path.display());
-                                sum.warnings.push(FileProblem { path: path.display().to_string(), reason: w });
-                            }
-                            sum.postings_found += postings.len();
-                            for p in postings {
-                                buffered += p.text.len();
-                                buffer.push(p.finish(ingested_at));
-                            }
-                        }
-                    }
-                }
+            for p in tally(&mut sum, res, bar.as_ref()) {
+                buffered += p.text.len();
+                buffer.push(p);
             }
-            if buffered >= flush_at && store_error.is_none() {
-                match store.append(std::mem::take(&mut buffer)) {
-                    Ok(st) => add(&mut sum, st),
-                    Err(e) => {
-                        store_error = Some(e);
-                        STOP.store(true, Ordering::Relaxed);
-                    }
-                }
+            // A failed send means the writer stopped on an error (it set STOP).
+            if buffered >= flush_at && batch_tx.send(std::mem::take(&mut buffer)).is_ok() {
                 buffered = 0;
             }
             handled += 1;
             crate::signals::pause_point(handled);
         }
-        if store_error.is_none() && !buffer.is_empty() {
-            match store.append(buffer) {
-                Ok(st) => add(&mut sum, st),
-                Err(e) => store_error = Some(e),
-            }
+        if !buffer.is_empty() {
+            let _ = batch_tx.send(buffer);
         }
+        drop(batch_tx);
+        writer.join().unwrap_or_else(|_| Err((AppendStats::default(), StoreError::WriterPanicked)))
     });
+    let store_error = match store_result {
+        Ok(st) => {
+            add(&mut sum, st);
+            None
+        }
+        Err((st, e)) => {
+            add(&mut sum, st);
+            Some(e)
+        }
+    };
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -330,6 +312,65 @@ pub fn ingest_html(store: &mut Store, paths: &[PathBuf], opts: &HtmlOptions) -> 
     sum.interrupted = STOP.load(Ordering::Relaxed) && sum.files_read + sum.files_skipped < sum.files;
     sum.seconds = started.elapsed().as_secs_f64();
     Ok(sum)
+}
+
+/// The writer thread: appends each batch; on an error it stops the workers and returns what was
+/// written before it.
+fn write_batches(
+    store: &mut Store,
+    batches: mpsc::Receiver<Vec<Posting>>,
+) -> Result<AppendStats, (AppendStats, StoreError)> {
+    let mut total = AppendStats::default();
+    for batch in batches {
+        match store.append(batch) {
+            Ok(st) => total += st,
+            Err(e) => {
+                STOP.store(true, Ordering::Relaxed);
+                return Err((total, e));
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// Counts one file's result in the summary (reporting problems and warnings) and returns its postings.
+fn tally(sum: &mut IngestSummary, res: FileResult, bar: Option<&indicatif::ProgressBar>) -> Vec<Posting> {
+    match res {
+        FileResult::Problem { path, reason } => {
+            let msg = format!("{}: {reason}", path.display());
+            match bar {
+                Some(b) => b.println(&msg),
+                None => eprintln!("{msg}"),
+            }
+            sum.files_skipped += 1;
+            sum.problems.push(FileProblem { path: path.display().to_string(), reason });
+            Vec::new()
+        }
+        FileResult::Page { path, bytes, outcome } => {
+            sum.files_read += 1;
+            sum.bytes += bytes;
+            match outcome {
+                PageOutcome::Skipped { reason } => {
+                    tracing::warn!("{}: skipped: {reason}", path.display());
+                    sum.pages_ignored += 1;
+                    Vec::new()
+                }
+                PageOutcome::Postings { kind, postings, warnings } => {
+                    match kind {
+                        PageKind::Hn => sum.hn_pages += 1,
+                        PageKind::JsonLd => sum.jsonld_pages += 1,
+                        PageKind::Generic => sum.generic_pages += 1,
+                    }
+                    for w in warnings {
+                        tracing::warn!("{}: {w}", path.display());
+                        sum.warnings.push(FileProblem { path: path.display().to_string(), reason: w });
+                    }
+                    sum.postings_found += postings.len();
+                    postings
+                }
+            }
+        }
+    }
 }
 
 fn add(sum: &mut IngestSummary, st: AppendStats) {

@@ -164,17 +164,70 @@ pub fn month_name(index: i32) -> String {
 }
 
 /// Normalises text for hashing: lowercase, runs of whitespace collapsed to one space, trimmed.
+///
+/// Whitespace is Unicode's (`char::is_whitespace`, as `str::split_whitespace`), lowercasing is
+/// per character (`char::to_lowercase`). Runs of ASCII, nearly all of the text, are copied and
+/// lowercased in bulk.
 pub fn normalise_for_hash(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for w in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    /// 0: ASCII other than whitespace, 1: ASCII whitespace, 2: part of a non-ASCII character.
+    static CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut i = 0x80;
+        while i < 256 {
+            t[i] = 2;
+            i += 1;
         }
-        for c in w.chars() {
-            out.extend(c.to_lowercase());
+        t[b' ' as usize] = 1;
+        let mut i = b'\t' as usize;
+        while i <= b'\r' as usize {
+            t[i] = 1;
+            i += 1;
+        }
+        t
+    };
+    let b = text.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut gap = false;
+    let mut i = 0;
+    while i < b.len() {
+        match CLASS[b[i] as usize] {
+            0 => {
+                let start = i;
+                while i < b.len() && CLASS[b[i] as usize] == 0 {
+                    i += 1;
+                }
+                if gap {
+                    out.push(b' ');
+                    gap = false;
+                }
+                let from = out.len();
+                out.extend_from_slice(&b[start..i]);
+                out[from..].make_ascii_lowercase();
+            }
+            1 => {
+                gap = !out.is_empty();
+                i += 1;
+            }
+            _ => {
+                let ch = text[i..].chars().next().unwrap_or(' ');
+                i += ch.len_utf8();
+                if ch.is_whitespace() {
+                    gap = !out.is_empty();
+                    continue;
+                }
+                if gap {
+                    out.push(b' ');
+                    gap = false;
+                }
+                let mut buf = [0u8; 4];
+                for l in ch.to_lowercase() {
+                    out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                }
+            }
         }
     }
-    out
+    // Only whole characters and ASCII bytes were pushed.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// xxh3-128 of the normalised text, as 32 hex digits.
@@ -201,6 +254,27 @@ mod tests {
         for (s, ok) in [("2024-03", true), ("2024-13", false), ("2024-00", false), ("24-03", false), ("2024/03", false)]
         {
             assert_eq!(is_month(s), ok, "{s}");
+        }
+    }
+
+    #[test]
+    fn normalising_lowercases_every_script_char_by_char() {
+        assert_eq!(normalise_for_hash("  Rust\tENGINEER \u{a0} Zürich ΣΑΣ\n"), "rust engineer zürich σασ");
+        assert_eq!(normalise_for_hash("İ"), "i\u{307}");
+    }
+
+    /// The definition [`normalise_for_hash`] implements.
+    fn normalise_reference(text: &str) -> String {
+        let words: Vec<String> =
+            text.split_whitespace().map(|w| w.chars().flat_map(char::to_lowercase).collect()).collect();
+        words.join(" ")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalising_equals_its_definition(s in "(?s).{0,40}", t in "[ a-zA-Z\\t\\n\u{a0}\u{2003}\u{3000}ÄÖÜßİΣé€\u{85}\r]{0,40}") {
+            proptest::prop_assert_eq!(normalise_for_hash(&s), normalise_reference(&s));
+            proptest::prop_assert_eq!(normalise_for_hash(&t), normalise_reference(&t));
         }
     }
 

@@ -121,6 +121,21 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// Hand-written sample postings (source `sample`, the bundled `data/samples/` pages) are
+    /// analysed on their own, or when asked for with `--source sample`; beside real data they are
+    /// left out, so they never mix with a real source's series.
+    fn drop_samples_beside_real_data(&mut self) {
+        use crate::sources::SAMPLE_SOURCE;
+        if !self.cells.iter().any(|((_, s), c)| s != SAMPLE_SOURCE && c.postings > 0) {
+            return;
+        }
+        self.cells.retain(|(_, s), _| s != SAMPLE_SOURCE);
+        for (_, d) in &mut self.claims {
+            d.months.retain(|m| m.source != SAMPLE_SOURCE);
+            d.salaries.retain(|x| x.source != SAMPLE_SOURCE);
+        }
+    }
+
     fn merge(&mut self, month: &str, cells: BTreeMap<String, Cell>) {
         for (source, c) in cells {
             match self.cells.entry((month.to_string(), source)) {
@@ -239,6 +254,9 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
     problems.dedup();
     out.problems = problems;
     out.matched_parts = set.matched + ctx.rebuilt();
+    if sel.sources.is_empty() {
+        out.drop_samples_beside_real_data();
+    }
     Ok(out)
 }
 

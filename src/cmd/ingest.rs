@@ -1,4 +1,4 @@
-//! `jobtrend ingest html PATH...`: saved pages into the dataset.
+//! `jobtrend ingest html [--shared] PATH...`: saved pages into the dataset.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -9,9 +9,17 @@ use crate::cli::{Cli, IngestHtmlArgs};
 use crate::ingest::{HtmlOptions, IngestSummary, ingest_html};
 
 pub fn run_html(cli: &Cli, args: &IngestHtmlArgs) -> anyhow::Result<ExitCode> {
-    let mut store = match super::open_store(&cli.data, args.common.wait)? {
-        Ok(s) => s,
-        Err(code) => return Ok(code),
+    let mut store = if args.shared {
+        let writer = args.writer_id.clone().unwrap_or_else(crate::store::default_writer_id);
+        let mut s = crate::store::Store::open_shared(&cli.data, &writer)
+            .with_context(|| format!("could not open the dataset in {}", cli.data.display()))?;
+        super::attach_index_hook(&mut s, &cli.data);
+        s
+    } else {
+        match super::open_store(&cli.data, args.common.wait)? {
+            Ok(s) => s,
+            Err(code) => return Ok(code),
+        }
     };
     crate::signals::install();
     let opts =

@@ -9,6 +9,7 @@ use crate::keywords::Taxonomy;
 use crate::store::{Store, StoreError};
 
 pub mod check;
+pub mod compact;
 pub mod ingest;
 pub mod ingest_net;
 pub mod keywords;
@@ -32,6 +33,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(&cli, args),
         Command::Check(args) => check::run(&cli, args),
         Command::Verify(args) => verify::run(&cli, args),
+        Command::Compact(args) => compact::run(&cli, args),
     }
 }
 
@@ -48,14 +50,7 @@ pub fn open_store(data: &Path, wait: bool) -> anyhow::Result<Result<Store, ExitC
                     d.reason
                 );
             }
-            // Ingest writes the match index of the built-in taxonomy next to each part it writes.
-            let hook = crate::keywords::Taxonomy::builtin()
-                .map_err(|e| e.to_string())
-                .and_then(|tax| crate::index::part_hook(data, tax).map_err(|e| e.to_string()));
-            match hook {
-                Ok(h) => s.on_part_written(h),
-                Err(e) => tracing::warn!("no match index will be written at ingest: {e}"),
-            }
+            attach_index_hook(&mut s, data);
             Ok(Ok(s))
         }
         Err(e @ StoreError::Locked { .. }) => {
@@ -63,6 +58,17 @@ pub fn open_store(data: &Path, wait: bool) -> anyhow::Result<Result<Store, ExitC
             Ok(Err(ExitCode::from(crate::exit::LOCKED)))
         }
         Err(e) => Err(anyhow::Error::new(e).context(format!("could not open the dataset in {}", data.display()))),
+    }
+}
+
+/// Ingest writes the match index of the built-in taxonomy next to each part it writes.
+pub fn attach_index_hook(s: &mut Store, data: &Path) {
+    let hook = crate::keywords::Taxonomy::builtin()
+        .map_err(|e| e.to_string())
+        .and_then(|tax| crate::index::part_hook(data, tax).map_err(|e| e.to_string()));
+    match hook {
+        Ok(h) => s.on_part_written(h),
+        Err(e) => tracing::warn!("no match index will be written at ingest: {e}"),
     }
 }
 

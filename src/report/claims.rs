@@ -111,7 +111,10 @@ fn claim_chart(p: &Prediction, e: &Evaluation, data: &ClaimData, opts: &ReportOp
     } else {
         charts::line_chart(&LineChart {
             title,
-            subtitle: Some(format!("“{}”", p.quote.as_deref().unwrap_or(&p.claim).chars().take(140).collect::<String>())),
+            subtitle: Some(format!(
+                "“{}”",
+                p.quote.as_deref().unwrap_or(&p.claim).chars().take(140).collect::<String>()
+            )),
             y_label: "share of postings".into(),
             x_label: "month".into(),
             footnote,

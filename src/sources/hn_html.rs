@@ -142,7 +142,13 @@ pub fn parse(html: &str) -> Result<HnPage, HnError> {
 
 /// Turns one posting of a page into a [`Posting`] (id `hn:<id>`, source `hn`, the thread's month).
 pub fn posting_from(c: &HnComment, page: &HnPage) -> Posting {
-    let mut p = Posting::new(format!("hn:{}", c.id), "hn", c.text.clone());
+    posting_from_owned(c.clone(), page)
+}
+
+/// [`posting_from`], taking the comment (its text moves into the posting, uncopied).
+pub fn posting_from_owned(c: HnComment, page: &HnPage) -> Posting {
+    let head = header_fields(c.text.lines().next().unwrap_or(""));
+    let mut p = Posting::new(format!("hn:{}", c.id), "hn", c.text);
     p.url = Some(format!("https://news.ycombinator.com/item?id={}", c.id));
     p.posted_at = c.posted_at;
     if let Some(m) = &page.month {
@@ -153,7 +159,6 @@ pub fn posting_from(c: &HnComment, page: &HnPage) -> Posting {
         (None, Some(_)) => Some(DateSource::Thread),
         (None, None) => None,
     };
-    let head = header_fields(c.text.lines().next().unwrap_or(""));
     p.company = head.company;
     p.title = head.title;
     p.location = head.location;

@@ -187,14 +187,15 @@ fn parse_page_as_is(html: &str, raw: &[u8], fallback: FallbackDate) -> Result<Pa
         return Err(PageError::Empty);
     }
     if hn_html::looks_like_hn(html) {
-        let page = hn_html::parse(html)?;
+        let mut page = hn_html::parse(html)?;
         if !matches!(page.kind, hn_html::ThreadKind::WhoIsHiring) {
             return Ok(PageOutcome::Skipped { reason: format!("not a \"Who is hiring?\" thread: {:?}", page.title) });
         }
         if page.month.is_none() {
             return Ok(PageOutcome::Skipped { reason: format!("no month in the thread title {:?}", page.title) });
         }
-        let postings = page.postings.iter().map(|c| hn_html::posting_from(c, &page)).collect();
+        let comments = std::mem::take(&mut page.postings);
+        let postings = comments.into_iter().map(|c| hn_html::posting_from_owned(c, &page)).collect();
         return Ok(PageOutcome::Postings { kind: PageKind::Hn, postings, warnings: Vec::new() });
     }
 

@@ -3,6 +3,7 @@
 
 mod charts;
 mod common;
+mod compact;
 mod feeds;
 mod fuzz;
 mod hn_html;
@@ -13,5 +14,6 @@ mod match_cmd;
 mod predictions;
 mod run_cmd;
 mod salary_roles;
+mod spark;
 mod trends_report;
 mod trust;

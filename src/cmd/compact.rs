@@ -1,0 +1,39 @@
+//! `jobtrend compact`: one row per id and merged small parts, after shared writers.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::cli::{Cli, CompactArgs};
+use crate::store::{CompactOptions, compact};
+
+pub fn run(cli: &Cli, args: &CompactArgs) -> anyhow::Result<ExitCode> {
+    let mut store = match super::open_store(&cli.data, args.wait)? {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let opts = CompactOptions { merge_below: args.merge_below.saturating_mul(1 << 20) };
+    let sum = compact(&mut store, &opts)
+        .with_context(|| format!("could not compact the dataset in {}", cli.data.display()))?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&sum)?);
+    }
+    for p in &sum.problems {
+        eprintln!("{p}");
+    }
+    if !cli.quiet || !sum.problems.is_empty() {
+        eprintln!(
+            "{} parts -> {}: {} rows, {} duplicates removed, {} parts written, {} removed ({} index parts, {} temp files) in {:.2} s",
+            sum.parts_before,
+            sum.parts_after,
+            sum.rows_after,
+            sum.duplicates_removed,
+            sum.parts_written,
+            sum.parts_removed,
+            sum.index_parts_removed,
+            sum.temp_files_removed,
+            sum.seconds
+        );
+    }
+    Ok(ExitCode::from(if sum.problems.is_empty() { crate::exit::OK } else { crate::exit::PARTIAL }))
+}

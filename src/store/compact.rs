@@ -1,0 +1,268 @@
+//! Compaction: makes a dataset that shared writers filled exact again.
+//!
+//! In: a [`Store`] holding the lock, and the part files under `<data>/postings/`. Out: the same
+//! postings with each id stored once, small parts of a month merged, and a [`CompactSummary`].
+//!
+//! - **Which copy stays**: of the rows sharing an id, the one ingested first (`ingested_at`),
+//!   then the one in the part whose path sorts first, then the first row of that part. The rule
+//!   depends only on the stored data, so every run picks the same row.
+//! - **What is rewritten**: per month, parts with a dropped row and parts smaller than
+//!   [`CompactOptions::merge_below`] bytes. The small ones are merged in path order into groups
+//!   of up to about `merge_below` bytes; a group is written as one new part (with only the rows
+//!   that stay), then its old parts are removed, each with its index parts
+//!   (`<data>/index/fp=*/month=M/<part name>`). A lone part without a dropped row is left as it is.
+//! - **Kill at any moment**: the new part is written atomically before any old part goes, so
+//!   the dataset stays readable and loses nothing; at worst it holds some rows twice until the
+//!   next run, which finishes the job. Re-running on an exact dataset changes nothing.
+//! - Index parts whose postings part no longer exists are removed too. A part that cannot be
+//!   read is named in [`CompactSummary::problems`] and left alone.
+
+use std::collections::HashMap;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::{Store, StoreError, io_err, new_part_name, part_files, remove_temp_files, write_frame};
+
+/// Options of a compaction.
+#[derive(Debug, Clone)]
+pub struct CompactOptions {
+    /// Parts smaller than this (file size in bytes) are merged with the other small parts of
+    /// their month, into parts of up to about this size.
+    pub merge_below: u64,
+}
+
+impl Default for CompactOptions {
+    fn default() -> Self {
+        CompactOptions { merge_below: 64 << 20 }
+    }
+}
+
+/// What a compaction did.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct CompactSummary {
+    pub parts_before: usize,
+    pub parts_after: usize,
+    /// Rows in the readable parts before.
+    pub rows_before: usize,
+    /// Rows after (= distinct ids).
+    pub rows_after: usize,
+    /// Rows removed because another row had the same id.
+    pub duplicates_removed: usize,
+    pub parts_written: usize,
+    pub parts_removed: usize,
+    pub index_parts_removed: usize,
+    /// Unfinished `.part-*.tmp` files of killed writers removed.
+    pub temp_files_removed: usize,
+    /// Parts that could not be read (left as they are): `PATH: reason`.
+    pub problems: Vec<String>,
+    pub seconds: f64,
+}
+
+/// One readable part: where it is and which of its rows stay.
+struct Part {
+    path: PathBuf,
+    month: String,
+    size: u64,
+    keep: Vec<bool>,
+}
+
+impl Part {
+    fn dropped(&self) -> usize {
+        self.keep.iter().filter(|k| !**k).count()
+    }
+}
+
+/// Reads the `id` and `ingested_at` (ms) columns of one part.
+fn read_keys(path: &Path) -> Result<(Vec<Option<String>>, Vec<Option<i64>>), PolarsError> {
+    let file = File::open(path).map_err(|e| PolarsError::IO { error: e.into(), msg: None })?;
+    let df = ParquetReader::new(file).with_columns(Some(vec!["id".into(), "ingested_at".into()])).finish()?;
+    let ids = df.column("id")?.str()?.iter().map(|s| s.map(str::to_string)).collect();
+    let at = df.column("ingested_at")?.cast(&DataType::Int64)?;
+    let at = at.i64()?.iter().collect();
+    Ok((ids, at))
+}
+
+/// The month of a part from its `month=YYYY-MM` directory.
+fn month_of_part(path: &Path) -> String {
+    let dir = path.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    dir.strip_prefix("month=").unwrap_or(&dir).to_string()
+}
+
+/// Compacts the dataset (see the module doc). The store must hold the lock.
+pub fn compact(store: &mut Store, opts: &CompactOptions) -> Result<CompactSummary, StoreError> {
+    if !store.is_locked() {
+        return Err(StoreError::NotLocked("compact"));
+    }
+    let started = std::time::Instant::now();
+    let data = store.data_dir().to_path_buf();
+    let temp_files_removed = store.temp_files_removed() + remove_temp_files(&data.join("postings"));
+    let mut sum = CompactSummary { temp_files_removed, ..Default::default() };
+    let paths = part_files(&data)?;
+    sum.parts_before = paths.len();
+
+    // Winner per id: (ingested_at, part, row), smallest first; a row without a time sorts last.
+    let mut parts: Vec<Part> = Vec::with_capacity(paths.len());
+    let mut keys: Vec<Vec<Option<String>>> = Vec::with_capacity(paths.len());
+    let mut best: HashMap<String, (i64, usize, usize)> = HashMap::new();
+    for path in paths {
+        let (ids, at) = match read_keys(&path) {
+            Ok(k) => k,
+            Err(e) => {
+                tracing::warn!("{}: {e}; left as it is", path.display());
+                sum.problems.push(format!("{}: {e}", path.display()));
+                continue;
+            }
+        };
+        let p = parts.len();
+        for (row, id) in ids.iter().enumerate() {
+            let Some(id) = id else { continue };
+            let key = (at[row].unwrap_or(i64::MAX), p, row);
+            match best.get_mut(id.as_str()) {
+                Some(b) if *b <= key => {}
+                Some(b) => *b = key,
+                None => {
+                    best.insert(id.clone(), key);
+                }
+            }
+        }
+        let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        parts.push(Part { month: month_of_part(&path), path, size, keep: Vec::new() });
+        keys.push(ids);
+    }
+    for (p, ids) in keys.into_iter().enumerate() {
+        parts[p].keep = ids
+            .iter()
+            .enumerate()
+            .map(|(row, id)| id.as_ref().is_none_or(|id| best.get(id.as_str()).is_some_and(|b| (b.1, b.2) == (p, row))))
+            .collect();
+        sum.rows_before += parts[p].keep.len();
+    }
+    drop(best);
+
+    let mut months: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    for (i, p) in parts.iter().enumerate() {
+        months.entry(p.month.clone()).or_default().push(i);
+    }
+    for (month, members) in months {
+        for group in groups(&parts, &members, opts.merge_below) {
+            rewrite(&data, &month, &group.iter().map(|&i| &parts[i]).collect::<Vec<_>>(), &mut sum)?;
+        }
+    }
+    sum.index_parts_removed += remove_orphan_index_parts(&data);
+    sum.parts_after = part_files(&data)?.len();
+    sum.rows_after = sum.rows_before - sum.duplicates_removed;
+    sum.seconds = started.elapsed().as_secs_f64();
+    Ok(sum)
+}
+
+/// The groups of parts of one month to rewrite: each large part with a dropped row alone, the
+/// small parts merged in path order into groups of up to about `merge_below` bytes. A group of
+/// one part without a dropped row is left out (nothing to do).
+fn groups(parts: &[Part], members: &[usize], merge_below: u64) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    let mut current_size = 0u64;
+    for &i in members {
+        let p = &parts[i];
+        if p.size >= merge_below {
+            if p.dropped() > 0 {
+                out.push(vec![i]);
+            }
+            continue;
+        }
+        if !current.is_empty() && current_size + p.size > merge_below {
+            out.push(std::mem::take(&mut current));
+            current_size = 0;
+        }
+        current.push(i);
+        current_size += p.size;
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out.retain(|g| g.len() > 1 || parts[g[0]].dropped() > 0);
+    out
+}
+
+/// Writes the staying rows of `group` as one new part, then removes the old parts and their
+/// index parts.
+fn rewrite(data: &Path, month: &str, group: &[&Part], sum: &mut CompactSummary) -> Result<(), StoreError> {
+    let dir = data.join("postings").join(format!("month={month}"));
+    let mut merged: Option<DataFrame> = None;
+    for p in group {
+        let file = File::open(&p.path).map_err(io_err(&p.path))?;
+        let df =
+            ParquetReader::new(file).finish().map_err(|source| StoreError::Parquet { path: p.path.clone(), source })?;
+        let mask = BooleanChunked::from_slice("keep".into(), &p.keep);
+        let df = df.filter(&mask).map_err(|source| StoreError::Parquet { path: p.path.clone(), source })?;
+        merged = Some(match merged {
+            None => df,
+            Some(mut m) => {
+                m.vstack_mut(&df).map_err(|source| StoreError::Parquet { path: p.path.clone(), source })?;
+                m
+            }
+        });
+    }
+    let Some(mut df) = merged else { return Ok(()) };
+    if df.height() > 0 {
+        df.rechunk_mut();
+        write_frame(&dir, &new_part_name(&format!("compact-{}", std::process::id())), &mut df)?;
+        sum.parts_written += 1;
+    }
+    for p in group {
+        let name = p.path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        sum.index_parts_removed += remove_index_parts(data, month, &name.to_string_lossy());
+        fs::remove_file(&p.path).map_err(io_err(&p.path))?;
+        sum.parts_removed += 1;
+        sum.duplicates_removed += p.dropped();
+    }
+    Ok(())
+}
+
+/// The `fp=*` directories of `<data>/index`.
+fn index_fps(data: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = fs::read_dir(data.join("index")) else { return Vec::new() };
+    rd.flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("fp=")))
+        .collect()
+}
+
+/// Removes `<data>/index/fp=*/month=<month>/<name>`; returns how many there were.
+fn remove_index_parts(data: &Path, month: &str, name: &str) -> usize {
+    index_fps(data)
+        .into_iter()
+        .map(|fp| fp.join(format!("month={month}")).join(name))
+        .filter(|p| fs::remove_file(p).is_ok())
+        .count()
+}
+
+/// Removes index parts (`*.parquet`) whose postings part does not exist; returns how many.
+fn remove_orphan_index_parts(data: &Path) -> usize {
+    let mut removed = 0;
+    for fp in index_fps(data) {
+        let Ok(months) = fs::read_dir(&fp) else { continue };
+        for m in months.flatten() {
+            let mname = m.file_name();
+            if !mname.to_string_lossy().starts_with("month=") {
+                continue;
+            }
+            let Ok(files) = fs::read_dir(m.path()) else { continue };
+            for f in files.flatten() {
+                let name = f.file_name();
+                let n = name.to_string_lossy();
+                if n.starts_with('.') || !n.ends_with(".parquet") {
+                    continue;
+                }
+                if !data.join("postings").join(&mname).join(&name).exists() && fs::remove_file(f.path()).is_ok() {
+                    tracing::info!("removed index part {} (its postings part is gone)", f.path().display());
+                    removed += 1;
+                }
+            }
+        }
+    }
+    removed
+}
