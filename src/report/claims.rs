@@ -146,6 +146,22 @@ pub fn verdict_rows(claims: &[(Prediction, ClaimData)], evs: &[Evaluation], opts
             interval: interval(e),
             p_value: fmt_opt(e.p_holm, 4),
             n: e.n_postings.to_string(),
+            window: crate::predictions::render::window(e),
+            threshold: crate::predictions::render::threshold(e),
+            note: match (e.note.as_deref().unwrap_or(""), e.remarks.as_str()) {
+                (n, "") => n.to_string(),
+                ("", r) => r.to_string(),
+                (n, r) => format!("{n} ({r})"),
+            },
+            by_source: e
+                .by_source
+                .iter()
+                .map(|r| {
+                    let iv = crate::predictions::render::interval(&e.unit, r.ci_low, r.ci_high);
+                    let why = if r.qualifies || r.note.is_empty() { String::new() } else { format!(" ({})", r.note) };
+                    format!("{}: {}, {} {iv}, n={}{why}", r.source, r.verdict.as_str(), r.effect, r.n_postings)
+                })
+                .collect(),
             chart: claim_chart(p, e, data, opts).map(|png| (format!("claim-{}.png", p.id), png)),
         })
         .collect()

@@ -63,6 +63,14 @@ pub struct VerdictRow {
     pub interval: String,
     pub p_value: String,
     pub n: String,
+    /// The months the verdict used, `YYYY-MM..YYYY-MM`.
+    pub window: String,
+    /// The claim's threshold as used (`min_effect 0.25 pp/yr`, `min_ratio 0.80`, `level 25.0%`).
+    pub threshold: String,
+    /// The reading chosen (the claim's `note`), and the evaluation's remarks.
+    pub note: String,
+    /// One line per source: `hn: supported, +5.5 pp/yr [3.8, 7.7] pp/yr, n=7,584`.
+    pub by_source: Vec<String>,
     /// A chart for this claim, if any (file name → PNG bytes).
     pub chart: Option<(String, Vec<u8>)>,
 }
@@ -405,21 +413,28 @@ fn index_md(
     if !verdicts.is_empty() {
         s.push_str("## Verdicts on the article's claims\n\n![scorecard](scorecard.png)\n\n");
         s.push_str(
-            "| claim | verdict | effect | 95% interval | p (Holm) | n | chart |\n|---|---|---|---|---|---|---|\n",
+            "| claim | verdict | window | effect | 95% interval | threshold | p (Holm) | n | by source | chart |\n|---|---|---|---|---|---|---|---|---|---|\n",
         );
         for v in verdicts {
             let chart = v.chart.as_ref().map(|(n, _)| format!("[chart]({n})")).unwrap_or_default();
             s.push_str(&format!(
-                "| {} (`{}`) | **{}** | {} | {} | {} | {} | {} |\n",
+                "| {} (`{}`) | **{}** | {} | {} | {} | {} | {} | {} | {} | {} |\n",
                 md_cell(&v.claim),
                 v.id,
                 v.verdict,
+                v.window,
                 md_cell(&v.effect),
                 md_cell(&v.interval),
+                md_cell(&v.threshold),
                 v.p_value,
                 v.n,
+                md_cell(&v.by_source.join("; ")),
                 chart
             ));
+        }
+        s.push_str("\n### How each claim was read\n\n");
+        for v in verdicts {
+            s.push_str(&format!("- `{}`: {}\n", v.id, md_cell(&v.note)));
         }
         s.push('\n');
     }
@@ -461,12 +476,18 @@ fn index_html(
         e(&o.source_note)
     ));
     if !verdicts.is_empty() {
-        s.push_str("<h2>Verdicts on the article's claims</h2>\n<p><img src=\"scorecard.png\" alt=\"scorecard\"></p>\n<table><tr><th>claim</th><th>verdict</th><th>effect</th><th>95% interval</th><th>p (Holm)</th><th>n</th><th>chart</th></tr>\n");
+        s.push_str("<h2>Verdicts on the article's claims</h2>\n<p><img src=\"scorecard.png\" alt=\"scorecard\"></p>\n<table><tr><th>claim</th><th>verdict</th><th>window</th><th>effect</th><th>95% interval</th><th>threshold</th><th>p (Holm)</th><th>n</th><th>chart</th></tr>\n");
         for v in verdicts {
             let chart = v.chart.as_ref().map(|(n, _)| format!("<a href=\"{}\">chart</a>", e(n))).unwrap_or_default();
             s.push_str(&format!(
-                "<tr><td>{} (<code>{}</code>)</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                e(&v.claim), e(&v.id), e(&v.verdict), e(&v.verdict), e(&v.effect), e(&v.interval), e(&v.p_value), e(&v.n), chart
+                "<tr><td>{} (<code>{}</code>)</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                e(&v.claim), e(&v.id), e(&v.verdict), e(&v.verdict), e(&v.window), e(&v.effect), e(&v.interval), e(&v.threshold), e(&v.p_value), e(&v.n), chart
+            ));
+            let sources: Vec<String> = v.by_source.iter().map(|l| e(l)).collect();
+            s.push_str(&format!(
+                "<tr class=\"detail\"><td></td><td colspan=\"8\"><small>{}<br>by source: {}</small></td></tr>\n",
+                e(&v.note),
+                sources.join("<br>")
             ));
         }
         s.push_str("</table>\n");
