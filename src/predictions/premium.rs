@@ -140,7 +140,9 @@ fn per_source(
     let mut fits: Vec<(String, Boot)> = Vec::new();
     let mut months = BTreeSet::new();
     for (source, obs) in per {
-        let seed = if per.len() == 1 { pred.id.clone() } else { format!("{}/{source}", pred.id) };
+        // The seed depends on the claim and the source only, so a source's row is the same whatever
+        // other sources the dataset holds.
+        let seed = format!("{}/{source}", pred.id);
         let mut row = SourceData::row_of(source, 0, 0, 0);
         match boot(obs.iter().map(|(_, o)| *o), BOOTSTRAP, &seed) {
             Err((n_t, n_c)) => {
