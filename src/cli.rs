@@ -448,7 +448,7 @@ pub struct TrendFilter {
     #[arg(long, value_enum, default_value_t = Period::Month)]
     pub by: Period,
 
-    /// Keyword ids, comma separated (default: all; list them with `jobtrend keywords`).
+    /// Keyword ids, comma separated, spaces allowed ("rust, go"; default: all; list them with `jobtrend keywords`).
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
     pub keywords: Vec<String>,
 
@@ -468,11 +468,13 @@ pub struct TrendFilter {
     #[arg(long = "keywords-dir", value_name = "DIR")]
     pub keywords_dir: Option<PathBuf>,
 
-    /// Periods with fewer postings are flagged (and drawn hollow).
+    /// Periods with fewer postings are flagged (and drawn hollow). Quarters and years with data in fewer
+    /// months than they span (3, 12) are flagged too.
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub min_postings: u64,
 
-    /// Add a rolling mean of the share over N periods.
+    /// Add a rolling mean of the share over N consecutive periods; empty where one of those N calendar
+    /// periods has no data (a missing month) or before the N-th period.
     #[arg(long, value_name = "N")]
     pub rolling: Option<usize>,
 }

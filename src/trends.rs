@@ -3,8 +3,9 @@
 //! In: an [`Analysis`] (counts per month and source, from the match index). Out: [`TrendRow`]s — per period
 //! (month `YYYY-MM`, quarter `YYYY-Qn`, year `YYYY`), keyword (and source with `by_source`):
 //! `mentions` (postings that mention it), `postings` (all postings in the period), `share`, a
-//! Wilson 95% interval, a flag for periods with fewer than `min_postings` postings, and an
-//! optional rolling mean of the share over N periods.
+//! Wilson 95% interval, a flag for periods with fewer than `min_postings` postings or with data in
+//! fewer months than the period spans (a quarter needs 3, a year 12), and an optional rolling mean
+//! of the share over N consecutive calendar periods that all have data (none where one is missing).
 //!
 //! The counting is done while reading the index ([`crate::analysis`]); here months are summed
 //! into periods. Periods with no mention of a keyword get explicit zero rows, so every keyword
@@ -16,7 +17,7 @@ use serde::Serialize;
 
 use crate::analysis::{Analysis, Cell};
 use crate::cli::Period;
-use crate::keywords::Taxonomy;
+use crate::keywords::{KeywordError, Taxonomy, split_ids};
 
 /// z for a two-sided 95% interval.
 pub const Z95: f64 = 1.959963984540054;
@@ -25,7 +26,7 @@ pub const Z95: f64 = 1.959963984540054;
 #[derive(Debug, Clone)]
 pub struct TrendOptions {
     pub by: Period,
-    /// Keyword ids to keep (empty: all).
+    /// Keyword ids to keep, as typed (comma lists, spaces and empty items are fine; empty: all).
     pub keywords: Vec<String>,
     pub by_source: bool,
     pub min_postings: u64,
@@ -50,7 +51,8 @@ pub struct TrendRow {
     pub share: f64,
     pub ci_low: f64,
     pub ci_high: f64,
-    /// Fewer postings than `min_postings` in this period.
+    /// Fewer postings than `min_postings` in this period, or data in fewer of its months than it
+    /// spans ([`period_months`]).
     pub flagged: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rolling: Option<f64>,
@@ -58,8 +60,11 @@ pub struct TrendRow {
 
 #[derive(Debug, thiserror::Error)]
 pub enum TrendError {
-    #[error("unknown keyword id {0:?} (see `jobtrend match --help` and keywords/)")]
-    UnknownKeyword(String),
+    /// An unknown keyword id ([`Taxonomy::resolve`]: names the closest id).
+    #[error(transparent)]
+    Keyword(#[from] KeywordError),
+    #[error("unknown role {id:?} (roles: {})", crate::roles::ROLES.join(", "))]
+    UnknownRole { id: String },
 }
 
 /// Wilson score interval for k successes out of n (0..1 bounds); (0, 0) when n = 0.
@@ -101,35 +106,76 @@ pub fn period_start(period: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::from_ymd_opt(y, m, 1)
 }
 
+/// Indices of the roles ([`crate::roles::ROLES`]) `opts.keywords` selects (all when none), in the order given.
+pub fn role_order(opts: &TrendOptions) -> Result<Vec<usize>, TrendError> {
+    let roles = crate::roles::ROLES;
+    let wanted = split_ids(&opts.keywords);
+    if wanted.is_empty() {
+        return Ok((0..roles.len()).collect());
+    }
+    let mut order = Vec::new();
+    for id in wanted {
+        let i = roles.iter().position(|r| *r == id).ok_or_else(|| TrendError::UnknownRole { id: id.to_string() })?;
+        if !order.contains(&i) {
+            order.push(i);
+        }
+    }
+    Ok(order)
+}
+
+/// Indices of the keywords `opts.keywords` selects (all when none), in the order given; an unknown id is
+/// the error of [`Taxonomy::resolve`] (with the closest id).
+pub fn keyword_order(tax: &Taxonomy, opts: &TrendOptions) -> Result<Vec<usize>, TrendError> {
+    if split_ids(&opts.keywords).is_empty() {
+        return Ok((0..tax.keywords().len()).collect());
+    }
+    Ok(tax.resolve(&opts.keywords)?)
+}
+
 /// Shares of postings per role ([`crate::roles::ROLES`]) instead of keywords: the same rows,
 /// with the role id in `keyword`. Needs an analysis made with `Wants::facts`.
 pub fn compute_roles(a: &Analysis, opts: &TrendOptions) -> Result<Vec<TrendRow>, TrendError> {
-    let roles = crate::roles::ROLES;
-    if let Some(bad) = opts.keywords.iter().find(|k| !roles.contains(&k.as_str())) {
-        return Err(TrendError::UnknownKeyword(bad.clone()));
-    }
-    let order: Vec<usize> =
-        (0..roles.len()).filter(|&i| opts.keywords.is_empty() || opts.keywords.iter().any(|k| k == roles[i])).collect();
-    let names: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
+    let order = role_order(opts)?;
+    let names: Vec<String> = crate::roles::ROLES.iter().map(|r| r.to_string()).collect();
     Ok(rows_from(a, &|c: &Cell| &c.roles, &names, &order, opts))
 }
 
 /// Everything: counts per period (and source), zero cells, intervals, flags, rolling means.
 pub fn compute(a: &Analysis, tax: &Taxonomy, opts: &TrendOptions) -> Result<Vec<TrendRow>, TrendError> {
-    let kws = tax.keywords();
-    let mut order: Vec<usize> = Vec::new();
-    if opts.keywords.is_empty() {
-        order = (0..kws.len()).collect();
-    } else {
-        for id in &opts.keywords {
-            let i = tax.index_of(id).ok_or_else(|| TrendError::UnknownKeyword(id.clone()))?;
-            if !order.contains(&i) {
-                order.push(i);
-            }
-        }
-    }
-    let names: Vec<String> = kws.iter().map(|k| k.id.clone()).collect();
+    let order = keyword_order(tax, opts)?;
+    let names: Vec<String> = tax.keywords().iter().map(|k| k.id.clone()).collect();
     Ok(rows_from(a, &|c: &Cell| &c.keywords, &names, &order, opts))
+}
+
+/// The number of months a period spans: 1, 3 or 12.
+pub fn period_months(by: Period) -> usize {
+    match by {
+        Period::Month => 1,
+        Period::Quarter => 3,
+        Period::Year => 12,
+    }
+}
+
+/// A period's position on the calendar in its own unit (months, quarters or years since year 0), so that
+/// consecutive periods differ by 1.
+pub fn period_index(period: &str) -> Option<i64> {
+    let y: i64 = period.get(..4)?.parse().ok()?;
+    match period.get(4..) {
+        Some("") | None => Some(y),
+        Some(rest) => match rest.strip_prefix("-Q") {
+            Some(q) => q.parse::<i64>().ok().filter(|q| (1..=4).contains(q)).map(|q| y * 4 + q - 1),
+            None => {
+                rest.strip_prefix('-')?.parse::<i64>().ok().filter(|m| (1..=12).contains(m)).map(|m| y * 12 + m - 1)
+            }
+        },
+    }
+}
+
+/// Postings, mentions per label and the months with postings of one period (and source).
+struct Acc<'a> {
+    postings: u64,
+    mentions: Vec<u64>,
+    months: std::collections::BTreeSet<&'a str>,
 }
 
 /// Rows for the per-cell counts `counts(cell)[k]` (indices into `names`), `order` giving the labels
@@ -141,19 +187,29 @@ fn rows_from(
     order: &[usize],
     opts: &TrendOptions,
 ) -> Vec<TrendRow> {
-    let mut per: BTreeMap<(String, Option<String>), (u64, Vec<u64>)> = BTreeMap::new();
+    let mut per: BTreeMap<(String, Option<String>), Acc<'_>> = BTreeMap::new();
     let mut period_cache: HashMap<&str, String> = HashMap::new();
     for ((month, source), cell) in &a.cells {
         let period = period_cache.entry(month.as_str()).or_insert_with(|| period_of(month, opts.by)).clone();
         let key = (period, opts.by_source.then(|| source.clone()));
-        let e = per.entry(key).or_insert_with(|| (0, vec![0; names.len()]));
-        e.0 += cell.postings;
-        for (x, y) in e.1.iter_mut().zip(counts(cell)) {
+        let e = per.entry(key).or_insert_with(|| Acc {
+            postings: 0,
+            mentions: vec![0; names.len()],
+            months: Default::default(),
+        });
+        e.postings += cell.postings;
+        if cell.postings > 0 {
+            e.months.insert(month.as_str());
+        }
+        for (x, y) in e.mentions.iter_mut().zip(counts(cell)) {
             *x += y;
         }
     }
+    let span = period_months(opts.by);
     let mut rows = Vec::with_capacity(per.len() * order.len());
-    for ((period, source), (postings, mentions)) in per {
+    for ((period, source), acc) in per {
+        let (postings, mentions) = (acc.postings, &acc.mentions);
+        let partial = acc.months.len() < span;
         for &k in order {
             let mentions = mentions.get(k).copied().unwrap_or(0);
             let (lo, hi) = wilson(mentions, postings, Z95);
@@ -166,7 +222,7 @@ fn rows_from(
                 share: if postings > 0 { mentions as f64 / postings as f64 } else { 0.0 },
                 ci_low: lo,
                 ci_high: hi,
-                flagged: postings < opts.min_postings,
+                flagged: postings < opts.min_postings || partial,
                 rolling: None,
             });
         }
@@ -177,7 +233,9 @@ fn rows_from(
     rows
 }
 
-/// Rolling mean of the share over the last `w` periods of each keyword (and source) series.
+/// Rolling mean of the share over the last `w` periods of each keyword (and source) series: only where
+/// those are `w` consecutive calendar periods that all have rows (postings); else `None`, so a mean never
+/// spans a missing month (or starts before the first).
 fn add_rolling(rows: &mut [TrendRow], w: usize) {
     let mut series: HashMap<(String, Option<String>), Vec<usize>> = HashMap::new();
     for (i, r) in rows.iter().enumerate() {
@@ -185,15 +243,22 @@ fn add_rolling(rows: &mut [TrendRow], w: usize) {
     }
     for idx in series.values() {
         for (j, &i) in idx.iter().enumerate() {
-            let from = (j + 1).saturating_sub(w);
-            let win = &idx[from..=j];
-            rows[i].rolling = Some(win.iter().map(|&x| rows[x].share).sum::<f64>() / win.len() as f64);
+            if j + 1 < w {
+                continue;
+            }
+            let win = &idx[j + 1 - w..=j];
+            let (first, last) = (period_index(&rows[win[0]].period), period_index(&rows[i].period));
+            let consecutive = matches!((first, last), (Some(f), Some(l)) if l - f == w as i64 - 1);
+            if consecutive {
+                rows[i].rolling = Some(win.iter().map(|&x| rows[x].share).sum::<f64>() / w as f64);
+            }
         }
     }
 }
 
 /// CSV with the columns `period,keyword,mentions,postings,share,ci_low,ci_high`
-/// (+ `source` with by_source, + `rolling` when computed).
+/// (+ `source` with by_source, + `rolling` when computed: empty where there is none), then `flagged`
+/// (`true`/`false`).
 pub fn to_csv(rows: &[TrendRow], by_source: bool) -> String {
     let rolling = rows.iter().any(|r| r.rolling.is_some());
     let mut out = String::from("period,keyword,mentions,postings,share,ci_low,ci_high");
@@ -203,7 +268,7 @@ pub fn to_csv(rows: &[TrendRow], by_source: bool) -> String {
     if rolling {
         out.push_str(",rolling");
     }
-    out.push('\n');
+    out.push_str(",flagged\n");
     for r in rows {
         out.push_str(&format!(
             "{},{},{},{},{:.6},{:.6},{:.6}",
@@ -214,9 +279,12 @@ pub fn to_csv(rows: &[TrendRow], by_source: bool) -> String {
             out.push_str(r.source.as_deref().unwrap_or(""));
         }
         if rolling {
-            out.push_str(&format!(",{:.6}", r.rolling.unwrap_or(f64::NAN)));
+            out.push(',');
+            if let Some(x) = r.rolling {
+                out.push_str(&format!("{x:.6}"));
+            }
         }
-        out.push('\n');
+        out.push_str(if r.flagged { ",true\n" } else { ",false\n" });
     }
     out
 }
@@ -239,6 +307,11 @@ mod tests {
         assert_eq!(period_start("2024-Q2"), chrono::NaiveDate::from_ymd_opt(2024, 4, 1));
         assert_eq!(period_start("2024"), chrono::NaiveDate::from_ymd_opt(2024, 1, 1));
         assert_eq!(period_start("2024-07"), chrono::NaiveDate::from_ymd_opt(2024, 7, 1));
+        // Consecutive periods are one apart, across year ends too.
+        assert_eq!(period_index("2025-01").unwrap() - period_index("2024-12").unwrap(), 1);
+        assert_eq!(period_index("2025-Q1").unwrap() - period_index("2024-Q4").unwrap(), 1);
+        assert_eq!(period_index("2025").unwrap() - period_index("2024").unwrap(), 1);
+        assert_eq!(period_index("2025-13"), None);
     }
 
     #[test]

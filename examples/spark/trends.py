@@ -4,9 +4,11 @@
 Reads the postings (`DIR/postings/month=*/part-*.parquet`) and the match index of the built-in
 taxonomy (`DIR/index/fp=<DIR/index/CURRENT>/month=*/part-*.parquet`, keyword ids in
 `taxonomy.json`), and writes FILE.csv with the columns, rows, order and number formatting of
-`jobtrend trends --format csv` (period, keyword, mentions, postings, share, ci_low, ci_high):
-every keyword of the taxonomy for every period that has postings, zero rows included, periods
-ascending, keywords in taxonomy order, 95% Wilson intervals.
+`jobtrend trends --format csv` (period, keyword, mentions, postings, share, ci_low, ci_high,
+flagged): every keyword of the taxonomy for every period that has postings, zero rows included,
+periods ascending, keywords in taxonomy order, 95% Wilson intervals; `flagged` is true when the
+period has fewer than --min-postings postings or data in fewer months than it spans (quarter 3,
+year 12).
 
     python3 examples/spark/trends.py --data data --out trends.csv
     spark-submit --master spark://host:7077 examples/spark/trends.py --data /shared/data --out t.csv
@@ -27,6 +29,9 @@ PERIOD_SQL = {
     "quarter": "concat(substr(month, 1, 4), '-Q', cast(div(cast(substr(month, 6, 2) AS INT) - 1, 3) + 1 AS STRING))",
     "year": "substr(month, 1, 4)",
 }
+
+# Months a period spans: a period with data in fewer of them is flagged (jobtrend's trends::period_months).
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 def fail(msg):
@@ -66,7 +71,7 @@ def wilson_sql(k, n):
     return f"greatest({centre} - {half}, CAST(0 AS DOUBLE))", f"least({centre} + {half}, CAST(1 AS DOUBLE))"
 
 
-def build_sql(by):
+def build_sql(by, min_postings):
     lo, hi = wilson_sql("CAST(mentions AS DOUBLE)", "CAST(postings AS DOUBLE)")
     period = PERIOD_SQL[by]
     return f"""
@@ -74,21 +79,24 @@ def build_sql(by):
         SELECT p.month AS month, i.keywords
         FROM postings p LEFT JOIN idx i ON p.id = i.id AND p.month = i.month
     ),
-    periods AS (SELECT {period} AS period, keywords FROM joined),
-    totals AS (SELECT period, count(*) AS postings FROM periods GROUP BY period),
+    periods AS (SELECT {period} AS period, month, keywords FROM joined),
+    totals AS (
+        SELECT period, count(*) AS postings, count(DISTINCT month) AS months FROM periods GROUP BY period
+    ),
     mentions AS (
         SELECT period, kw AS keyword, count(*) AS mentions
         FROM (SELECT period, explode(array_distinct(keywords)) AS kw FROM periods) GROUP BY period, kw
     ),
     cells AS (
-        SELECT t.period, k.keyword, k.pos, t.postings, coalesce(m.mentions, 0) AS mentions
+        SELECT t.period, k.keyword, k.pos, t.postings, t.months, coalesce(m.mentions, 0) AS mentions
         FROM totals t CROSS JOIN taxonomy k
         LEFT JOIN mentions m ON m.period = t.period AND m.keyword = k.keyword
     )
     SELECT period, keyword, mentions, postings,
            CAST(mentions AS DOUBLE) / CAST(postings AS DOUBLE) AS share,
            {lo} AS ci_low,
-           {hi} AS ci_high
+           {hi} AS ci_high,
+           (postings < {int(min_postings)} OR months < {PERIOD_MONTHS[by]}) AS flagged
     FROM cells ORDER BY period, pos
     """
 
@@ -99,6 +107,9 @@ def main():
     ap.add_argument("--data", required=True, help="dataset directory (a path every executor sees)")
     ap.add_argument("--out", required=True, help="CSV file to write")
     ap.add_argument("--by", choices=sorted(PERIOD_SQL), default="month", help="period (default: month)")
+    ap.add_argument(
+        "--min-postings", type=int, default=100, help="periods with fewer postings are flagged (default: 100)"
+    )
     args = ap.parse_args()
 
     data = os.path.abspath(args.data)
@@ -131,16 +142,18 @@ def main():
         ).first()[0]
         if missing:
             fail(f"{missing} postings have no row in the match index {fp_dir} (run `jobtrend trends` once to build it)")
-        rows = spark.sql(build_sql(args.by)).collect()
+        rows = spark.sql(build_sql(args.by, args.min_postings)).collect()
     finally:
         spark.stop()
 
     tmp = f"{args.out}.tmp{os.getpid()}"
     with open(tmp, "w", encoding="utf-8", newline="") as f:
-        f.write("period,keyword,mentions,postings,share,ci_low,ci_high\n")
+        f.write("period,keyword,mentions,postings,share,ci_low,ci_high,flagged\n")
         for r in rows:
+            flagged = "true" if r.flagged else "false"
             f.write(
-                f"{r.period},{r.keyword},{r.mentions},{r.postings},{r.share:.6f},{r.ci_low:.6f},{r.ci_high:.6f}\n"
+                f"{r.period},{r.keyword},{r.mentions},{r.postings},{r.share:.6f},{r.ci_low:.6f},{r.ci_high:.6f},"
+                f"{flagged}\n"
             )
     os.replace(tmp, args.out)
     print(f"{len(rows)} rows written to {args.out}", file=sys.stderr)

@@ -16,6 +16,8 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     crate::signals::install();
     let started = std::time::Instant::now();
     let tax = super::trends::taxonomy(args.filter.keywords_dir.as_deref())?;
+    // Unknown ids fail before the dataset is read (exit 2, with the closest id).
+    crate::trends::keyword_order(&tax, &super::trends::options(&args.filter, false))?;
     let predictions = load_predictions(args.predictions.as_deref(), &tax).with_context(|| {
         let what =
             args.predictions.as_ref().map_or("the built-in predictions".to_string(), |p| p.display().to_string());

@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use polars::prelude::*;
 use serde::Serialize;
 
 use crate::cli::{Cli, StatsArgs};
@@ -37,6 +36,8 @@ struct Stats {
     /// Match index directories (one per taxonomy fingerprint) and their sizes.
     index: Vec<IndexDir>,
     last_runs: Vec<serde_json::Value>,
+    /// Part files that could not be read (path, reason): their postings are not counted.
+    damaged: Vec<crate::store::DamagedPart>,
 }
 
 #[derive(Debug, Serialize)]
@@ -56,30 +57,15 @@ fn months_between(first: &str, last: &str) -> Vec<String> {
 }
 
 fn collect(cli: &Cli) -> anyhow::Result<Stats> {
-    let files = crate::store::part_files(&cli.data)?;
-    let bytes = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
-    let mut months = Vec::new();
-    if let Some(lf) = crate::store::scan(&cli.data)? {
-        let df = lf
-            .group_by([col("source"), col("month")])
-            .agg([
-                len().cast(DataType::UInt64).alias("postings"),
-                col("posted_at").is_not_null().sum().cast(DataType::UInt64).alias("with_date"),
-            ])
-            .sort(["source", "month"], SortMultipleOptions::default())
-            .collect()
-            .map_err(|e| anyhow::anyhow!("could not read the dataset: {e}"))?;
-        let (s, m) = (df.column("source")?.str()?, df.column("month")?.str()?);
-        let (n, d) = (df.column("postings")?.u64()?, df.column("with_date")?.u64()?);
-        for i in 0..df.height() {
-            months.push(MonthRow {
-                source: s.get(i).unwrap_or_default().to_string(),
-                month: m.get(i).unwrap_or_default().to_string(),
-                postings: n.get(i).unwrap_or(0),
-                with_date: d.get(i).unwrap_or(0),
-            });
-        }
-    }
+    let census = crate::store::census::census(&cli.data)?;
+    let bytes = census.files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+    let months: Vec<MonthRow> = census
+        .months
+        .into_iter()
+        .map(|m| MonthRow { source: m.source, month: m.month, postings: m.postings, with_date: m.with_date })
+        .collect();
+    let files = census.files;
+    let damaged = census.damaged;
     let mut sources: Vec<SourceRow> = Vec::new();
     for r in &months {
         match sources.last_mut() {
@@ -125,6 +111,7 @@ fn collect(cli: &Cli) -> anyhow::Result<Stats> {
         sources,
         months,
         last_runs,
+        damaged,
     })
 }
 
@@ -135,9 +122,19 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     }
     super::warn_if_writing(&cli.data);
     let st = collect(cli)?;
+    for d in &st.damaged {
+        eprintln!("jobtrend: skipped a damaged part file: {}: {}", d.path.display(), d.reason);
+    }
+    if !st.damaged.is_empty() {
+        eprintln!(
+            "jobtrend: {} part file(s) skipped; the counts leave them out (`jobtrend verify --repair` moves them aside)",
+            st.damaged.len()
+        );
+    }
+    let code = if st.damaged.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(crate::exit::PARTIAL) };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&st)?);
-        return Ok(ExitCode::SUCCESS);
+        return Ok(code);
     }
     println!(
         "{}: {} postings in {} part files, {:.1} MB",
@@ -187,5 +184,5 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
             println!("  {r}");
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
 }

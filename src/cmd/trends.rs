@@ -29,6 +29,13 @@ pub fn options(f: &TrendFilter, by_source: bool) -> TrendOptions {
 pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
     super::warn_if_writing(&cli.data);
     let tax = taxonomy(args.filter.keywords_dir.as_deref())?;
+    let opts = options(&args.filter, args.by_source);
+    // Unknown ids fail before the dataset is read (exit 2, with the closest id).
+    if args.roles {
+        crate::trends::role_order(&opts)?;
+    } else if !args.salary {
+        crate::trends::keyword_order(&tax, &opts)?;
+    }
     let wants = Wants { facts: args.roles || args.salary, predictions: Vec::new() };
     let a = match super::analyse(&cli.data, &tax, &selection(&args.filter), &wants)? {
         Ok(a) => a,
@@ -38,17 +45,18 @@ pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
         salary(&a, args)?;
         return Ok(super::exit_code(&a));
     }
-    let opts = options(&args.filter, args.by_source);
     let rows = if args.roles { crate::trends::compute_roles(&a, &opts)? } else { compute(&a, &tax, &opts)? };
     match args.format {
         TableFormat::Csv => print!("{}", to_csv(&rows, args.by_source)),
         TableFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
-        TableFormat::Table => print_table(&tax, &rows),
+        TableFormat::Table => print_table(&tax, &rows, &opts),
     }
     Ok(super::exit_code(&a))
 }
 
-fn print_table(tax: &Taxonomy, rows: &[TrendRow]) {
+/// The table: fixed-width columns (a `*` in the `flag` column marks a flagged period, explained below
+/// the table); `rolling` blank where there is no rolling mean.
+fn print_table(tax: &Taxonomy, rows: &[TrendRow], opts: &TrendOptions) {
     let label = |id: &str| tax.index_of(id).map(|i| tax.keywords()[i].label.clone()).unwrap_or_else(|| id.to_string());
     let with_source = rows.iter().any(|r| r.source.is_some());
     let with_rolling = rows.iter().any(|r| r.rolling.is_some());
@@ -56,7 +64,7 @@ fn print_table(tax: &Taxonomy, rows: &[TrendRow]) {
     if with_source {
         print!("{:<10} ", "source");
     }
-    print!("{:<22} {:>8} {:>8} {:>7}  {:<17}", "keyword", "mentions", "postings", "share", "95% CI");
+    print!("{:<22} {:>8} {:>8} {:>7}  {:<17} {:<4}", "keyword", "mentions", "postings", "share", "95% CI", "flag");
     if with_rolling {
         print!(" {:>8}", "rolling");
     }
@@ -66,21 +74,38 @@ fn print_table(tax: &Taxonomy, rows: &[TrendRow]) {
         if with_source {
             print!("{:<10} ", r.source.as_deref().unwrap_or(""));
         }
+        let ci = format!("{:>5.1}% – {:>5.1}%", r.ci_low * 100.0, r.ci_high * 100.0);
+        let flag = if r.flagged { "*" } else { "" };
         print!(
-            "{:<22} {:>8} {:>8} {:>6.1}%  {:>5.1}% – {:>5.1}%{}",
+            "{:<22} {:>8} {:>8} {:>6.1}%  {:<17} {:<4}",
             label(&r.keyword),
             r.mentions,
             r.postings,
             r.share * 100.0,
-            r.ci_low * 100.0,
-            r.ci_high * 100.0,
-            if r.flagged { " (few postings)" } else { "" }
+            ci,
+            flag
         );
-        if let Some(x) = r.rolling {
-            print!(" {:>7.1}%", x * 100.0);
+        if with_rolling {
+            match r.rolling {
+                Some(x) => print!(" {:>7.1}%", x * 100.0),
+                None => print!(" {:>8}", ""),
+            }
         }
         println!();
     }
+    if rows.iter().any(|r| r.flagged) {
+        println!("{}", flag_note(opts));
+    }
+}
+
+/// The footnote that explains the `*` of the table.
+fn flag_note(opts: &TrendOptions) -> String {
+    let span = match opts.by {
+        crate::cli::Period::Month => String::new(),
+        crate::cli::Period::Quarter => ", or data in fewer than the 3 months of the quarter".to_string(),
+        crate::cli::Period::Year => ", or data in fewer than the 12 months of the year".to_string(),
+    };
+    format!("* flagged: fewer than {} postings in the period (--min-postings){span}", opts.min_postings)
 }
 
 fn salary(a: &Analysis, args: &TrendsArgs) -> anyhow::Result<()> {

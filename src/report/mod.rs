@@ -455,7 +455,10 @@ fn index_md(
     s.push_str("## Biggest movers\n\n");
     let head = ["keyword", "first year", "last year", "change", "95% interval"];
     s.push_str(&md_table(&head, movers.iter().take(20).map(|m| mover_cells(tax, m))));
-    s.push_str("\nAll numbers: [trends.csv](trends.csv) (`period,keyword,mentions,postings,share,ci_low,ci_high`).\n");
+    s.push_str(concat!(
+        "\nAll numbers: [trends.csv](trends.csv) (`period,keyword,mentions,postings,share,ci_low,ci_high,flagged`; ",
+        "`flagged`: few postings, or data in fewer months than the period spans).\n"
+    ));
     s
 }
 

@@ -44,6 +44,7 @@ pub use lock::{DataLock, lock, writer_active};
 
 use crate::posting::{DateSource, Posting, Salary};
 
+pub mod census;
 pub mod compact;
 pub use compact::{CompactOptions, CompactSummary, compact};
 
@@ -380,7 +381,8 @@ pub fn read_part(path: &Path) -> Result<DataFrame, StoreError> {
     read_part_columns(path, None)
 }
 
-fn read_part_columns(path: &Path, columns: Option<Vec<String>>) -> Result<DataFrame, StoreError> {
+/// Reads the named columns of one part file (all with `None`), naming the file in any error.
+pub(crate) fn read_part_columns(path: &Path, columns: Option<Vec<String>>) -> Result<DataFrame, StoreError> {
     let f = fs::File::open(path).map_err(io_err(path))?;
     ParquetReader::new(f)
         .with_columns(columns)
@@ -399,17 +401,22 @@ fn read_all_ids(data_dir: &Path) -> Result<(HashSet<String>, Vec<DamagedPart>), 
         match r {
             Ok(v) => ids.extend(v),
             Err(e) => {
-                let reason = match e {
-                    StoreError::Parquet { source, .. } => source.to_string(),
-                    StoreError::Io { source, .. } => source.to_string(),
-                    e => e.to_string(),
-                };
+                let reason = damage_reason(e);
                 tracing::debug!("{}: unreadable part file: {reason}", path.display());
                 damaged.push(DamagedPart { path, reason });
             }
         }
     }
     Ok((ids, damaged))
+}
+
+/// Why a part could not be read, without its path (the caller names it).
+pub(crate) fn damage_reason(e: StoreError) -> String {
+    match e {
+        StoreError::Parquet { source, .. } => source.to_string(),
+        StoreError::Io { source, .. } => source.to_string(),
+        e => e.to_string(),
+    }
 }
 
 /// The `id` column of one part file.

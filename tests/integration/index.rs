@@ -295,7 +295,7 @@ fn a_damaged_part_is_named_once_and_skipped() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(
         out,
-        "period,keyword,mentions,postings,share,ci_low,ci_high\n2024-01,postgresql,10,30,0.333333,0.192305,0.512199\n"
+        "period,keyword,mentions,postings,share,ci_low,ci_high,flagged\n2024-01,postgresql,10,30,0.333333,0.192305,0.512199,true\n"
     );
     let name = bad.display().to_string();
     assert_eq!(err.matches(&name).count(), 1, "named once: {err}");

@@ -15,5 +15,6 @@ mod predictions;
 mod run_cmd;
 mod salary_roles;
 mod spark;
+mod trends_cli;
 mod trends_report;
 mod trust;

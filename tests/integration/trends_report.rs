@@ -56,7 +56,7 @@ fn trends_counts_shares_and_intervals_per_period() {
     );
     let (code, out, err) = run(&data, &["trends", "--keywords", "graphql,python", "--format", "csv"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("period,keyword,mentions,postings,share,ci_low,ci_high\n"), "{out}");
+    assert!(out.starts_with("period,keyword,mentions,postings,share,ci_low,ci_high,flagged\n"), "{out}");
     let rows = csv_rows(&out);
     let get = |p: &str, k: &str| rows.iter().find(|r| r["period"] == p && r["keyword"] == k).cloned().unwrap();
     let jan = get("2024-01", "graphql");
@@ -90,7 +90,7 @@ fn trends_counts_shares_and_intervals_per_period() {
         run(&data, &["trends", "--keywords", "graphql", "--since", "2024-02", "--until", "2024-02", "--format", "csv"]);
     assert_eq!(csv_rows(&w).len(), 1);
     let (_, bs, _) = run(&data, &["trends", "--keywords", "graphql", "--by-source", "--format", "csv"]);
-    assert!(bs.starts_with("period,keyword,mentions,postings,share,ci_low,ci_high,source\n"), "{bs}");
+    assert!(bs.starts_with("period,keyword,mentions,postings,share,ci_low,ci_high,source,flagged\n"), "{bs}");
     let bs = csv_rows(&bs);
     let feed = bs.iter().find(|r| r["source"] == "feed").unwrap();
     assert_eq!((feed["mentions"].as_str(), feed["postings"].as_str()), ("10", "10"));
