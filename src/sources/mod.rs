@@ -153,9 +153,7 @@ fn declared_source(html: &str) -> Option<&str> {
     });
     static CONTENT: LazyLock<regex::Regex> =
         LazyLock::new(|| regex::Regex::new(r#"(?i)\scontent\s*=\s*["']?([^"'\s>]*)"#).expect("valid regex"));
-    if memchr::memmem::find(html.as_bytes(), b"jobtrend:source").is_none() {
-        return None;
-    }
+    memchr::memmem::find(html.as_bytes(), b"jobtrend:source")?;
     let tag = META.find(html)?.as_str();
     CONTENT.captures(tag).and_then(|c| c.get(1)).map(|m| m.as_str())
 }

@@ -76,7 +76,10 @@ impl Part {
 }
 
 /// Reads the `id` and `ingested_at` (ms) columns of one part.
-fn read_keys(path: &Path) -> Result<(Vec<Option<String>>, Vec<Option<i64>>), PolarsError> {
+/// A part's ids and `ingested_at` values, row by row.
+type Keys = (Vec<Option<String>>, Vec<Option<i64>>);
+
+fn read_keys(path: &Path) -> Result<Keys, PolarsError> {
     let file = File::open(path).map_err(|e| PolarsError::IO { error: e.into(), msg: None })?;
     let df = ParquetReader::new(file).with_columns(Some(vec!["id".into(), "ingested_at".into()])).finish()?;
     let ids = df.column("id")?.str()?.iter().map(|s| s.map(str::to_string)).collect();
