@@ -579,6 +579,20 @@ fn sample_pages_are_their_own_source_and_add_no_hn_posting() {
     for prefix in ["sample:hn:", "sample:html:"] {
         assert!(samples.iter().any(|p| p.id.starts_with(prefix)), "no {prefix} id");
     }
+    // Analysis: beside real postings the samples join no series; on their own (or asked for) they do.
+    let postings_in = |data: &Path, extra: &[&str]| -> u64 {
+        let mut args = vec!["trends", "--by", "year", "--keywords", "rust", "--format", "json"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = run(data, &args);
+        assert_eq!(code, 0, "{err}");
+        json_of(&out).as_array().unwrap().iter().map(|r| r["postings"].as_u64().unwrap()).sum()
+    };
+    assert_eq!(postings_in(&data, &[]), hn_alone, "samples beside real data are left out");
+    assert_eq!(postings_in(&data, &["--source", "sample"]), samples.len() as u64);
+    let only = tmp.path().join("only-samples");
+    let (code, _, err) = ingest(&only, &[&root().join("data/samples")]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(postings_in(&only, &[]), samples.len() as u64, "samples alone are analysed");
 }
 
 // ---------------------------------------------------------------- readers, --data, config
