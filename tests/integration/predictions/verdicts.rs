@@ -226,6 +226,9 @@ fn check_prints_sources_and_notes_and_writes_the_counts() {
     assert!(table.contains("1 month(s) with ≥30 postings in 2024-01..; needs 6"), "{table}");
     assert!(table.contains("    note: my reading"), "{table}");
     assert!(table.contains("min_effect 0.25 pp/yr"), "{table}");
+    // A window column: the months the verdict used.
+    assert!(table.lines().next().is_some_and(|h| h.contains("window")), "{table}");
+    assert!(table.contains("2024-01..2025-12"), "{table}");
     let csv = std::fs::read_to_string(&counts).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "claim,source,month,postings,hits,than_hits");
