@@ -48,6 +48,8 @@ pub enum IndexError {
     Parquet { path: PathBuf, source: PolarsError },
     #[error("could not build the keyword matcher: {0}")]
     Matcher(String),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
@@ -170,16 +172,7 @@ pub fn index_frame(tax: &Taxonomy, matcher: &Matcher, rows: &[PostingView<'_>]) 
 pub fn write_atomic(dest: &Path, df: &mut DataFrame) -> Result<(), IndexError> {
     let dir = dest.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let tmp = crate::fsutil::temp_file_in(dir, ".idx-", ".tmp").map_err(io_err(dir))?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file());
-        ParquetWriter::new(&mut w)
-            .with_compression(ParquetCompression::Zstd(None))
-            .finish(df)
-            .map_err(|source| IndexError::Parquet { path: dest.to_path_buf(), source })?;
-        w.flush().map_err(io_err(dest))?;
-    }
-    crate::fsutil::persist_atomic(tmp, dest).map_err(|source| IndexError::Io { path: dest.to_path_buf(), source })?;
+    crate::store::write_parquet_atomic(df, dest, ".idx-", ParquetCompression::Zstd(None))?;
     pause_point();
     Ok(())
 }
@@ -340,8 +333,7 @@ pub fn ensure_index(
     until: Option<&str>,
 ) -> Result<IndexSet, IndexError> {
     let fp = fingerprint(tax);
-    let parts = crate::store::part_files(data)
-        .map_err(|e| IndexError::Io { path: data.join("postings"), source: std::io::Error::other(e.to_string()) })?;
+    let parts = crate::store::part_files(data)?;
     let mut set = IndexSet { fp: fp.clone(), ..Default::default() };
     let mut matcher: Option<Matcher> = None;
     let mut writable = true;

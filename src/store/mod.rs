@@ -430,13 +430,25 @@ pub fn read_part_ids(path: &Path) -> Result<Vec<String>, StoreError> {
 /// Writes a frame as a part file at `dest` atomically (hidden temp file in the same directory,
 /// fsync, rename), with the dataset's compression and the umask's mode.
 pub fn write_part_file(df: &mut DataFrame, dest: &Path) -> Result<(), StoreError> {
+    let level = polars::polars_utils::compression::ZstdLevel::try_new(ZSTD_LEVEL).ok();
+    write_parquet_atomic(df, dest, ".part-", ParquetCompression::Zstd(level))
+}
+
+/// Writes a frame as Parquet at `dest` atomically: a hidden temp file `<prefix>*.tmp` in the same
+/// directory (the prefix says which cleaner removes it after a kill), fsync, rename, with the
+/// umask's mode. Postings parts and index parts both go through here.
+pub fn write_parquet_atomic(
+    df: &mut DataFrame,
+    dest: &Path,
+    prefix: &str,
+    compression: ParquetCompression,
+) -> Result<(), StoreError> {
     let dir = dest.parent().unwrap_or(Path::new("."));
-    let tmp = crate::fsutil::temp_file_in(dir, ".part-", ".tmp").map_err(io_err(dir))?;
+    let tmp = crate::fsutil::temp_file_in(dir, prefix, ".tmp").map_err(io_err(dir))?;
     {
         let mut w = std::io::BufWriter::new(tmp.as_file());
-        let level = polars::polars_utils::compression::ZstdLevel::try_new(ZSTD_LEVEL).ok();
         ParquetWriter::new(&mut w)
-            .with_compression(ParquetCompression::Zstd(level))
+            .with_compression(compression)
             .finish(df)
             .map_err(|source| StoreError::Parquet { path: dest.to_path_buf(), source })?;
         w.flush().map_err(io_err(dest))?;

@@ -150,11 +150,7 @@ fn schema_problem(df: &DataFrame) -> Option<String> {
 }
 
 fn reason_of(e: StoreError) -> String {
-    match e {
-        StoreError::Parquet { source, .. } => format!("unreadable: {source}"),
-        StoreError::Io { source, .. } => format!("unreadable: {source}"),
-        e => format!("unreadable: {e}"),
-    }
+    format!("unreadable: {}", super::damage_reason(e))
 }
 
 /// Checks every part of the dataset (no lock needed; nothing is changed).
