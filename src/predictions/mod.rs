@@ -655,8 +655,9 @@ pub fn collect<'a>(pred: &Prediction, postings: impl IntoIterator<Item = Posting
 #[derive(Debug, Clone)]
 pub struct ClaimCollector {
     pred: Prediction,
-    /// (source, month) → (postings, hits, than-hits).
-    counts: std::collections::BTreeMap<(String, String), (u64, u64, u64)>,
+    /// source → month → (postings, hits, than-hits). Nested so that counting a posting looks the
+    /// cell up by `&str` and allocates only for a new source or month (this runs per posting per claim).
+    counts: std::collections::BTreeMap<String, std::collections::BTreeMap<String, (u64, u64, u64)>>,
     salaries: Vec<SalaryObs>,
 }
 
@@ -677,8 +678,14 @@ impl ClaimCollector {
         }
         let hit = any(f.keywords, &pred.keywords) || any(f.roles, &pred.roles);
         let than = any(f.keywords, &pred.than) || any(f.roles, &pred.than_roles);
-        let key = (f.source.to_string(), f.month.to_string());
-        let e = self.counts.entry(key).or_default();
+        let months = match self.counts.get_mut(f.source) {
+            Some(m) => m,
+            None => self.counts.entry(f.source.to_string()).or_default(),
+        };
+        let e = match months.get_mut(f.month) {
+            Some(e) => e,
+            None => months.entry(f.month.to_string()).or_default(),
+        };
         e.0 += 1;
         e.1 += hit as u64;
         e.2 += than as u64;
@@ -704,12 +711,14 @@ impl ClaimCollector {
             months: self
                 .counts
                 .into_iter()
-                .map(|((source, month), (postings, hits, than))| MonthPoint {
-                    source,
-                    month,
-                    postings,
-                    hits,
-                    than_hits: comparative.then_some(than),
+                .flat_map(|(source, months)| {
+                    months.into_iter().map(move |(month, (postings, hits, than))| MonthPoint {
+                        source: source.clone(),
+                        month,
+                        postings,
+                        hits,
+                        than_hits: comparative.then_some(than),
+                    })
                 })
                 .collect(),
             salaries: self.salaries,
