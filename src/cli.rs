@@ -477,6 +477,14 @@ pub struct TrendFilter {
     /// periods has no data (a missing month) or before the N-th period.
     #[arg(long, value_name = "N")]
     pub rolling: Option<usize>,
+
+    /// Which postings count once. exact (default): a job several sources hold (same canonical URL, else
+    /// same text) counts once in pooled totals, in the month of its earliest copy; each source's own rows
+    /// (--by-source, --source X) keep all theirs. reposts: exact, and a source's repost of the same company,
+    /// title and text within 60 days counts once. none: every stored posting counts. The default leaves
+    /// reposts in: on HN a company posting again next month is hiring that month too.
+    #[arg(long, value_enum, default_value_t = crate::dedup::Dedup::Exact, value_name = "MODE")]
+    pub dedup: crate::dedup::Dedup,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -554,6 +562,12 @@ pub struct CheckArgs {
     /// to this CSV file.
     #[arg(long, value_name = "FILE.csv")]
     pub counts: Option<PathBuf>,
+
+    /// reposts: a source's repost of the same company, title and text within 60 days counts once.
+    /// exact (default) and none count every posting: verdicts weigh each source on its own, so copies
+    /// of a job in other sources never count twice here.
+    #[arg(long, value_enum, default_value_t = crate::dedup::Dedup::Exact, value_name = "MODE")]
+    pub dedup: crate::dedup::Dedup,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -7,7 +7,9 @@
 //!
 //! - **Columns**: `id, source, keywords (List<String>: keyword ids), roles (List<String>),
 //!   seniority (String, null when unknown), salary_annual (Float64), salary_currency (String),
-//!   posted_at (ms, as in the postings), url, content_hash`. `month` lives in the path.
+//!   posted_at (ms, as in the postings), url, content_hash, repost_key` (`repost_key`: xxh3 of
+//!   the normalised company, title and content hash, null when the company or the title is
+//!   unknown; [`crate::dedup`]). `month` lives in the path.
 //! - **Fingerprint** `fp`: xxh3-64 of the taxonomy's fingerprint and [`INDEX_VERSION`], so editing
 //!   `keywords/` (or `--keywords-dir`) selects another directory and re-matches lazily.
 //!   `fp=<fp>/taxonomy.json` names the keyword ids, the version and whether it is the built-in
@@ -36,8 +38,8 @@ use crate::posting::{Posting, Salary};
 
 /// Version of the per-posting extraction the index stores. Bump it when the matcher, the role
 /// classifier, the seniority rules or the salary extraction change: every index is then rebuilt
-/// (lazily, by the next analysis command) under a new fingerprint.
-pub const INDEX_VERSION: u32 = 1;
+/// (lazily, by the next analysis command) under a new fingerprint. 2: `repost_key`.
+pub const INDEX_VERSION: u32 = 2;
 
 /// Errors of the index.
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +89,7 @@ pub struct PostingView<'a> {
     pub id: &'a str,
     pub source: &'a str,
     pub title: Option<&'a str>,
+    pub company: Option<&'a str>,
     pub text: &'a str,
     /// A salary the source states in structured fields.
     pub stated: Option<&'a Salary>,
@@ -101,6 +104,7 @@ impl<'a> From<&'a Posting> for PostingView<'a> {
             id: &p.id,
             source: &p.source,
             title: p.title.as_deref(),
+            company: p.company.as_deref(),
             text: &p.text,
             stated: p.salary.as_ref(),
             posted_at_ms: p.posted_at.map(|t| t.timestamp_millis()),
@@ -164,6 +168,10 @@ pub fn index_frame(tax: &Taxonomy, matcher: &Matcher, rows: &[PostingView<'_>]) 
         Column::from(posted),
         strs("url", rows.iter().map(|p| p.url).collect()),
         strs("content_hash", rows.iter().map(|p| Some(p.content_hash)).collect()),
+        Column::from(Series::new(
+            "repost_key".into(),
+            rows.iter().map(|p| crate::dedup::repost_key(p.company, p.title, p.content_hash)).collect::<Vec<_>>(),
+        )),
     ];
     DataFrame::new(n, cols)
 }
@@ -385,6 +393,7 @@ pub fn match_part(part: &Path, tax: &Taxonomy, matcher: &Matcher) -> Result<Data
             "id",
             "source",
             "title",
+            "company",
             "text",
             "posted_at",
             "url",
@@ -399,6 +408,7 @@ pub fn match_part(part: &Path, tax: &Taxonomy, matcher: &Matcher) -> Result<Data
     let s = |name: &str| df.column(name).and_then(|c| c.str().cloned()).map_err(e);
     let (id, source, title, text, url, hash) =
         (s("id")?, s("source")?, s("title")?, s("text")?, s("url")?, s("content_hash")?);
+    let company = s("company")?;
     let (scur, sper) = (s("salary_currency")?, s("salary_period")?);
     let f = |name: &str| df.column(name).and_then(|c| c.f64().cloned()).map_err(e);
     let (smin, smax) = (f("salary_min")?, f("salary_max")?);
@@ -417,6 +427,7 @@ pub fn match_part(part: &Path, tax: &Taxonomy, matcher: &Matcher) -> Result<Data
             id: id.get(i).unwrap_or(""),
             source: source.get(i).unwrap_or(""),
             title: title.get(i),
+            company: company.get(i),
             text: text.get(i).unwrap_or(""),
             stated: stated[i].as_ref(),
             posted_at_ms: posted.get(i),
@@ -508,7 +519,8 @@ mod tests {
                 "salary_currency",
                 "posted_at",
                 "url",
-                "content_hash"
+                "content_hash",
+                "repost_key"
             ]
         );
         let f = facts(&m, &PostingView::from(&p));

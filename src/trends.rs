@@ -187,9 +187,17 @@ fn rows_from(
     order: &[usize],
     opts: &TrendOptions,
 ) -> Vec<TrendRow> {
+    // Pooled: copies of a job counted once ([`Analysis::cells`]); per source: each source's own.
+    let own;
+    let cells = if opts.by_source {
+        own = a.per_source_cells();
+        &own
+    } else {
+        &a.cells
+    };
     let mut per: BTreeMap<(String, Option<String>), Acc<'_>> = BTreeMap::new();
     let mut period_cache: HashMap<&str, String> = HashMap::new();
-    for ((month, source), cell) in &a.cells {
+    for ((month, source), cell) in cells {
         let period = period_cache.entry(month.as_str()).or_insert_with(|| period_of(month, opts.by)).clone();
         let key = (period, opts.by_source.then(|| source.clone()));
         let e = per.entry(key).or_insert_with(|| Acc {

@@ -11,6 +11,11 @@
 //! so memory is bounded by the aggregates and the largest month, not by the corpus. Within a
 //! month, rows are taken in id order, so the result does not depend on how parts are split.
 //! Damaged parts are skipped and listed in [`Analysis::problems`] (the caller says so and exits 1).
+//!
+//! Duplicates ([`crate::dedup`], [`Selection::dedup`]): a copy of a job another selected source
+//! also holds is counted in [`Analysis::copies`] instead of [`Analysis::cells`] (so `cells` are
+//! the pooled totals, [`Analysis::per_source_cells`] each source's own), and still fed to the
+//! claims (which weigh each source on its own); a repost (`--dedup reposts`) is left out of all.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -19,6 +24,7 @@ use std::sync::Mutex;
 use polars::prelude::*;
 use rayon::prelude::*;
 
+use crate::dedup::{Dedup, PairCount, Status};
 use crate::index::{IndexError, IndexPart, PartProblem};
 use crate::keywords::Taxonomy;
 use crate::predictions::{self, ClaimCollector, ClaimData, Evaluation, PostingFacts, Prediction};
@@ -32,6 +38,8 @@ pub struct Selection {
     pub until: Option<String>,
     /// Only these sources (empty: all).
     pub sources: Vec<String>,
+    /// Which postings count once ([`crate::dedup`]); the default is `exact`.
+    pub dedup: Dedup,
 }
 
 impl Selection {
@@ -108,8 +116,15 @@ fn add_into(a: &mut [u64], b: &[u64]) {
 /// The selected postings seen through the index.
 #[derive(Debug, Default)]
 pub struct Analysis {
-    /// (month, source) → counts.
+    /// (month, source) → counts of the postings that count in pooled totals.
     pub cells: BTreeMap<(String, String), Cell>,
+    /// (month, source) → counts of the copies of a job another selected source holds and that
+    /// counts there instead ([`crate::dedup`]): left out of pooled totals, part of each source's own.
+    pub copies: BTreeMap<(String, String), Cell>,
+    /// Copies found per source pair (selected sources, all months).
+    pub duplicates: Vec<PairCount>,
+    /// Reposts left out (`--dedup reposts`), selected months.
+    pub reposts: u64,
     /// Each wanted claim with its data.
     pub claims: Vec<(Prediction, ClaimData)>,
     /// Parts skipped because they could not be read (named once each).
@@ -130,21 +145,26 @@ impl Analysis {
             return;
         }
         self.cells.retain(|(_, s), _| s != SAMPLE_SOURCE);
+        self.copies.retain(|(_, s), _| s != SAMPLE_SOURCE);
         for (_, d) in &mut self.claims {
             d.months.retain(|m| m.source != SAMPLE_SOURCE);
             d.salaries.retain(|x| x.source != SAMPLE_SOURCE);
         }
     }
 
-    fn merge(&mut self, month: &str, cells: BTreeMap<String, Cell>) {
-        for (source, c) in cells {
-            match self.cells.entry((month.to_string(), source)) {
-                std::collections::btree_map::Entry::Vacant(v) => {
-                    v.insert(c);
-                }
-                std::collections::btree_map::Entry::Occupied(mut o) => o.get_mut().merge(c),
-            }
+    fn merge(&mut self, month: &str, (cells, copies): Counted) {
+        merge_into(&mut self.cells, month, cells);
+        merge_into(&mut self.copies, month, copies);
+    }
+
+    /// Each source's own counts: [`Analysis::cells`] with the copies counted in another source
+    /// added back (what `--by-source` and `--source X` show).
+    pub fn per_source_cells(&self) -> BTreeMap<(String, String), Cell> {
+        let mut out = self.cells.clone();
+        for (k, c) in &self.copies {
+            out.entry(k.clone()).or_insert_with(|| Cell::new(c.keywords.len())).merge(c.clone());
         }
+        out
     }
 
     /// Number of postings selected.
@@ -153,7 +173,7 @@ impl Analysis {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.postings() == 0
+        self.postings() == 0 && self.copies.values().all(|c| c.postings == 0)
     }
 
     /// Evaluates every collected claim (Holm across the claims).
@@ -161,10 +181,11 @@ impl Analysis {
         predictions::evaluate_all(&self.claims)
     }
 
-    /// "hn: 54299 postings 2018-03..2026-01; greenhouse: ..." — what the charts are made of.
+    /// "hn: 54299 postings 2018-03..2026-01; greenhouse: ..." — what the charts are made of (each
+    /// source's own counts, then the copies counted once and the reposts left out, if any).
     pub fn source_note(&self) -> String {
         let mut per: BTreeMap<&str, (u64, &str, &str)> = BTreeMap::new();
-        for ((month, source), c) in &self.cells {
+        for ((month, source), c) in self.cells.iter().chain(&self.copies) {
             let e = per.entry(source.as_str()).or_insert((0, month.as_str(), month.as_str()));
             e.0 += c.postings;
             e.1 = e.1.min(month.as_str());
@@ -173,7 +194,30 @@ impl Analysis {
         if per.is_empty() {
             return "no postings".into();
         }
-        per.iter().map(|(s, (n, a, b))| format!("{s}: {n} postings {a}..{b}")).collect::<Vec<_>>().join("; ")
+        let mut note =
+            per.iter().map(|(s, (n, a, b))| format!("{s}: {n} postings {a}..{b}")).collect::<Vec<_>>().join("; ");
+        let copies: u64 = self.copies.values().map(|c| c.postings).sum();
+        if copies > 0 {
+            note.push_str(&format!("; {copies} copies across sources counted once"));
+        }
+        if self.reposts > 0 {
+            note.push_str(&format!("; {} reposts within 60 days left out", self.reposts));
+        }
+        note
+    }
+}
+
+/// One part's or month's counts per source: (counted, copies).
+type Counted = (BTreeMap<String, Cell>, BTreeMap<String, Cell>);
+
+fn merge_into(into: &mut BTreeMap<(String, String), Cell>, month: &str, cells: BTreeMap<String, Cell>) {
+    for (source, c) in cells {
+        match into.entry((month.to_string(), source)) {
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert(c);
+            }
+            std::collections::btree_map::Entry::Occupied(mut o) => o.get_mut().merge(c),
+        }
     }
 }
 
@@ -195,8 +239,8 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
         return Err(AnalysisError::NoDataDir(data.to_path_buf()));
     }
     sel.check()?;
-    let set = crate::index::ensure_index(data, tax, sel.since.as_deref(), sel.until.as_deref())?;
-    let ctx = read::Context::new(tax);
+    let (set, plan) = index_with_plan(data, tax, sel)?;
+    let ctx = read::Context::new(tax).with_plan(plan.as_ref());
     let mut months: BTreeMap<&str, Vec<&IndexPart>> = BTreeMap::new();
     for p in &set.parts {
         months.entry(p.month.as_str()).or_default().push(p);
@@ -207,24 +251,30 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
     let mut collectors: Vec<ClaimCollector> = wants.predictions.iter().map(ClaimCollector::new).collect();
     let problems = Mutex::new(set.problems.clone());
     let mut out = Analysis { fp: set.fp.clone(), ..Default::default() };
+    if let Some(plan) = &plan {
+        out.duplicates = plan.pairs.clone();
+        out.reposts =
+            set.parts.iter().filter_map(|p| plan.of(&p.postings)).flatten().filter(|s| **s == Status::Repost).count()
+                as u64;
+    }
     let claims = !collectors.is_empty();
-    let count = |month: &str, df: &DataFrame| -> BTreeMap<String, Cell> {
-        count_frame(df, &ids, n_kw, wants.facts || claims).unwrap_or_else(|e| {
+    let count = |month: &str, df: &DataFrame| -> Counted {
+        split_count(df, &ids, n_kw, wants.facts || claims).unwrap_or_else(|e| {
             let path = PathBuf::from(format!("index month={month}"));
             problems.lock().expect("not poisoned").push(PartProblem { path, reason: e.to_string() });
-            BTreeMap::new()
+            Counted::default()
         })
     };
     if !claims {
         // Counts only: every part on its own, all parts in parallel.
-        let counted: Vec<(&str, BTreeMap<String, Cell>)> = set
+        let counted: Vec<(&str, Counted)> = set
             .parts
             .par_iter()
             .map(|p| match ctx.read_one(p, wants.facts, sel) {
                 Ok(df) => (p.month.as_str(), count(&p.month, &df)),
                 Err(problem) => {
                     problems.lock().expect("not poisoned").push(problem);
-                    (p.month.as_str(), BTreeMap::new())
+                    (p.month.as_str(), Counted::default())
                 }
             })
             .collect();
@@ -235,7 +285,7 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
         // Claims: a few months at a time, read in parallel, fed to the collectors in month order.
         let batch = rayon::current_num_threads().max(1) * 2;
         for chunk in months.chunks(batch) {
-            let results: Vec<(BTreeMap<String, Cell>, Vec<read::Row>)> = chunk
+            let results: Vec<(Counted, Vec<read::Row>)> = chunk
                 .par_iter()
                 .map(|(month, parts)| {
                     let Some(df) = ctx.read_month(parts, sel, &problems) else { return Default::default() };
@@ -258,6 +308,41 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
         out.drop_samples_beside_real_data();
     }
     Ok(out)
+}
+
+/// The index of the selected months and, unless `sel.dedup` is `none`, the duplicates plan made
+/// from every month (the month a copy counts in does not depend on the months selected).
+fn index_with_plan(
+    data: &Path,
+    tax: &Taxonomy,
+    sel: &Selection,
+) -> Result<(crate::index::IndexSet, Option<crate::dedup::Plan>), AnalysisError> {
+    let (since, until) = (sel.since.as_deref(), sel.until.as_deref());
+    if sel.dedup == Dedup::None {
+        return Ok((crate::index::ensure_index(data, tax, since, until)?, None));
+    }
+    let mut set = crate::index::ensure_index(data, tax, None, None)?;
+    let plan = crate::dedup::plan(&set.parts, &sel.sources, sel.dedup);
+    let selected = |m: &str| !(since.is_some_and(|s| m < s) || until.is_some_and(|u| m > u));
+    set.parts.retain(|p| selected(&p.month));
+    set.problems.retain(|p| crate::index::month_of_part(&p.path).is_none_or(|m| selected(&m)));
+    Ok((set, Some(plan)))
+}
+
+/// Counts index rows (one month) per source, the copies ([`read::COPY`] true) apart.
+fn split_count(
+    df: &DataFrame,
+    ids: &PlHashMap<&str, usize>,
+    n_keywords: usize,
+    facts: bool,
+) -> Result<Counted, PolarsError> {
+    let copy = match df.column(read::COPY) {
+        Ok(c) if c.bool()?.any() => c.bool()?.clone(),
+        _ => return Ok((count_frame(df, ids, n_keywords, facts)?, BTreeMap::new())),
+    };
+    let counted = df.filter(&!&copy)?;
+    let copies = df.filter(&copy)?;
+    Ok((count_frame(&counted, ids, n_keywords, facts)?, count_frame(&copies, ids, n_keywords, facts)?))
 }
 
 /// Counts index rows (one month) per source. Rows of a source come in runs; each run's keyword
@@ -339,7 +424,8 @@ pub struct Coverage {
 impl Coverage {
     /// Reads every index part's `source` column (matching unindexed parts first).
     pub fn of(data: &Path, tax: &Taxonomy) -> Result<Coverage, AnalysisError> {
-        let a = analyse(data, tax, &Selection::default(), &Wants::default())?;
+        let sel = Selection { dedup: Dedup::None, ..Default::default() };
+        let a = analyse(data, tax, &sel, &Wants::default())?;
         let mut c = Coverage::default();
         for ((month, source), cell) in &a.cells {
             *c.sources.entry(source.clone()).or_default() += cell.postings;
@@ -380,9 +466,9 @@ mod tests {
 
     #[test]
     fn reversed_dates_are_refused() {
-        let sel = Selection { since: Some("2025-01".into()), until: Some("2024-01".into()), sources: vec![] };
+        let sel = Selection { since: Some("2025-01".into()), until: Some("2024-01".into()), ..Default::default() };
         assert!(matches!(sel.check(), Err(AnalysisError::Reversed { .. })));
-        let ok = Selection { since: Some("2024-01".into()), until: Some("2024-01".into()), sources: vec![] };
+        let ok = Selection { since: Some("2024-01".into()), until: Some("2024-01".into()), ..Default::default() };
         assert!(ok.check().is_ok());
     }
 

@@ -4,6 +4,9 @@
 //! id order when the claims need it), or `None` when nothing could be read. An index file that
 //! cannot be read is rebuilt from its postings part; a postings part that cannot be read either is
 //! reported once (path and reason) and skipped.
+//!
+//! With a duplicates [`Plan`]: reposts are left out and a Boolean column [`COPY`] marks the
+//! copies of a job another source holds (the caller counts them apart).
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -12,6 +15,7 @@ use std::sync::{Mutex, OnceLock};
 use polars::prelude::*;
 
 use super::Selection;
+use crate::dedup::{Plan, Status};
 use crate::index::{self, IndexPart, PartData, PartProblem};
 use crate::keywords::{Matcher, Taxonomy};
 
@@ -20,16 +24,25 @@ const BASE: &[&str] = &["source", "keywords"];
 const FACTS: &[&str] = &["source", "keywords", "roles", "salary_annual", "salary_currency"];
 const CLAIMS: &[&str] = &["id", "source", "keywords", "roles", "seniority", "salary_annual", "salary_currency"];
 
+/// The column added with a plan: true for a copy counted in another source ([`Status::Copy`]).
+pub const COPY: &str = "copy";
+
 /// What reading needs beyond the parts: where to rebuild a damaged index file.
 pub struct Context<'a> {
     tax: &'a Taxonomy,
+    plan: Option<&'a Plan>,
     matcher: OnceLock<Option<Matcher>>,
     rebuilt: AtomicUsize,
 }
 
 impl<'a> Context<'a> {
     pub fn new(tax: &'a Taxonomy) -> Self {
-        Context { tax, matcher: OnceLock::new(), rebuilt: AtomicUsize::new(0) }
+        Context { tax, plan: None, matcher: OnceLock::new(), rebuilt: AtomicUsize::new(0) }
+    }
+
+    /// Reads with a duplicates plan: reposts left out, copies marked in [`COPY`].
+    pub fn with_plan(self, plan: Option<&'a Plan>) -> Self {
+        Context { plan, ..self }
     }
 
     /// Index files rebuilt because they could not be read.
@@ -44,15 +57,26 @@ impl<'a> Context<'a> {
 
     fn read_cols(&self, p: &IndexPart, cols: &[&str], sel: &Selection) -> Result<DataFrame, PartProblem> {
         let df = self.read_part(p, cols)?;
-        if sel.sources.is_empty() {
+        if sel.sources.is_empty() && self.plan.is_none() {
             return Ok(df);
         }
-        let filtered = || -> Result<DataFrame, PolarsError> {
-            let mask: BooleanChunked =
-                df.column("source")?.str()?.iter().map(|s| Some(s.is_some_and(|s| sel.keeps_source(s)))).collect();
+        let status = self.plan.and_then(|plan| plan.of(&p.postings));
+        let filtered = |mut df: DataFrame| -> Result<DataFrame, PolarsError> {
+            let st = |i: usize| status.and_then(|s| s.get(i)).copied().unwrap_or_default();
+            if self.plan.is_some() {
+                let copy: BooleanChunked = (0..df.height()).map(|i| Some(st(i) == Status::Copy)).collect();
+                df.with_column(Column::from(copy.with_name(COPY.into()).into_series()))?;
+            }
+            let mask: BooleanChunked = df
+                .column("source")?
+                .str()?
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Some(s.is_some_and(|s| sel.keeps_source(s)) && st(i) != Status::Repost))
+                .collect();
             df.filter(&mask)
         };
-        filtered().map_err(|e| problem(&p.postings, &e.to_string()))
+        filtered(df).map_err(|e| problem(&p.postings, &e.to_string()))
     }
 
     /// The rows of one month's parts with the fact columns (selected sources), in id order: the

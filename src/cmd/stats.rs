@@ -38,6 +38,9 @@ struct Stats {
     last_runs: Vec<serde_json::Value>,
     /// Part files that could not be read (path, reason): their postings are not counted.
     damaged: Vec<crate::store::DamagedPart>,
+    /// Copies of one job found in two sources, per source pair (`a` < `b`): matched by canonical URL,
+    /// else by text. Pooled totals count each job once (`--dedup`).
+    duplicates: Vec<crate::dedup::PairCount>,
 }
 
 #[derive(Debug, Serialize)]
@@ -53,6 +56,20 @@ fn months_between(first: &str, last: &str) -> Vec<String> {
     match (month_index(first), month_index(last)) {
         (Some(a), Some(b)) => (a..=b).map(month_name).collect(),
         _ => Vec::new(),
+    }
+}
+
+/// Copies across sources per source pair, from the built-in taxonomy's index (matched where missing).
+fn duplicates(data: &std::path::Path) -> Vec<crate::dedup::PairCount> {
+    let plan = crate::keywords::Taxonomy::builtin().map_err(|e| e.to_string()).and_then(|tax| {
+        crate::dedup::plan_dataset(data, &tax, &[], crate::dedup::Dedup::Exact).map_err(|e| e.to_string())
+    });
+    match plan {
+        Ok(p) => p.pairs,
+        Err(e) => {
+            eprintln!("jobtrend: could not look for duplicates across sources: {e}");
+            Vec::new()
+        }
     }
 }
 
@@ -112,6 +129,7 @@ fn collect(cli: &Cli) -> anyhow::Result<Stats> {
         months,
         last_runs,
         damaged,
+        duplicates: duplicates(&cli.data),
     })
 }
 
@@ -176,6 +194,12 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
                 d.bytes as f64 / 1e6,
                 if d.current { "  (built-in taxonomy)" } else { "" }
             );
+        }
+    }
+    if !st.duplicates.is_empty() {
+        println!("\n  duplicates across sources (each job counts once where sources are pooled, see --dedup):");
+        for d in &st.duplicates {
+            println!("  {} × {}: {} by URL, {} by text", d.a, d.b, d.by_url, d.by_content);
         }
     }
     if !st.last_runs.is_empty() {

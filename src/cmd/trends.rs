@@ -19,7 +19,7 @@ pub fn taxonomy(dir: Option<&std::path::Path>) -> anyhow::Result<Taxonomy> {
 
 /// The months and sources a filter selects.
 pub fn selection(f: &TrendFilter) -> Selection {
-    Selection { since: f.since.clone(), until: f.until.clone(), sources: f.source.clone() }
+    Selection { since: f.since.clone(), until: f.until.clone(), sources: f.source.clone(), dedup: f.dedup }
 }
 
 pub fn options(f: &TrendFilter, by_source: bool) -> TrendOptions {

@@ -11,14 +11,15 @@ use serde_json::Value;
 use crate::common::{fixture, jobtrend, shared_data, tempdir};
 
 /// A small dataset of known shape: per month, `n` postings of which `k` mention GraphQL and
-/// `n - k` mention only Python, in source `src`.
+/// `n - k` mention only Python, in source `src`. Texts name their source: the same text in two
+/// sources would be one job counted once when sources are pooled (`--dedup exact`).
 fn write_dataset(data: &Path, months: &[(&str, &str, usize, usize)]) {
     let mut store = Store::open(data, false).unwrap();
     let mut rows = Vec::new();
     for (src, month, n, k) in months {
         for i in 0..*n {
             let text = if i < *k { "Backend in Python with a GraphQL API" } else { "Backend in Python" };
-            let mut p = Posting::new(format!("{src}:{month}:{i}"), *src, text);
+            let mut p = Posting::new(format!("{src}:{month}:{i}"), *src, format!("{text} (seen on {src})"));
             p.month = month.to_string();
             rows.push(p.finish(Utc::now()));
         }
