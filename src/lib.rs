@@ -15,6 +15,7 @@ pub mod charts;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod emerging;
 pub mod fsutil;
 pub mod index;
 pub mod ingest;
