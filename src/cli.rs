@@ -121,7 +121,25 @@ pub enum Command {
         after_help = "Examples:\n  jobtrend verify\n  jobtrend verify --repair\n  jobtrend --data /srv/jobtrend/data verify --json\n\nExit codes: 0 clean, 1 problems found (repaired or not), 2 no such data directory, 3 another run holds the lock (--repair)."
     )]
     Verify(VerifyArgs),
+
+    /// Terms whose share of postings rose most in the recent months that no keyword id covers yet:
+    /// 1-3 word phrases and tech-looking names (LangChain, foo.js, k8s), without plain English.
+    #[command(after_help = EMERGING_HELP)]
+    Emerging(EmergingArgs),
 }
+
+const EMERGING_HELP: &str = "\
+Examples:
+  jobtrend emerging
+  jobtrend emerging --since 2025-01 --top 30
+  jobtrend emerging --baseline-months 12 --source hn --format csv > emerging.csv
+
+Recent window: --since to the last month with data (default: the last 12 months with data); before:
+every earlier month (--baseline-months N: the N months before --since). Score: ratio of the shares
+recent/before with a 95% Katz log interval (0.5 added to every count); ranked by the interval's lower
+bound; listed when mentioned in at least --min-postings recent postings and the lower bound is above 1.
+Left out: terms a keyword id covers (with --keywords-dir too), plain English (an embedded word list),
+numbers, dates, salaries, URLs, emails and each posting's own company name.";
 
 const RUN_HELP: &str = "\
 Examples:
@@ -530,6 +548,37 @@ pub struct ReportArgs {
     /// Chart height in pixels (150-10000).
     #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u32).range(150..=10_000))]
     pub height: u32,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct EmergingArgs {
+    /// First month of the recent window (default: the last 12 months with data).
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub since: Option<String>,
+
+    /// Compare with only the N months before the recent window (default: every earlier month).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub baseline_months: Option<u16>,
+
+    /// Number of terms to list.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+
+    /// Fewest recent postings a listed term must be mentioned in.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub min_postings: u64,
+
+    /// Only these sources (comma separated), e.g. hn.
+    #[arg(long, value_delimiter = ',', value_name = "SOURCE,...")]
+    pub source: Vec<String>,
+
+    /// Keywords to add to or replace in the built-in taxonomy, by id: the terms they cover are left out.
+    #[arg(long = "keywords-dir", value_name = "DIR")]
+    pub keywords_dir: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod dedup;
+pub mod emerging;
 pub mod fsutil;
 pub mod index;
 pub mod ingest;

@@ -17,6 +17,7 @@ use crate::predictions::Prediction;
 use crate::trends::{TrendError, TrendOptions, TrendRow, compute, period_start, to_csv, wilson};
 
 pub mod claims;
+pub mod emerging;
 
 /// The article's themes, one chart each: (file stem, title, keyword ids).
 pub const THEMES: &[(&str, &str, &[&str])] = &[
@@ -521,6 +522,18 @@ fn index_html(
 }
 
 impl Report {
+    /// Adds a section at the end of `index.md` and of `index.html` (before `</body>`).
+    pub fn add_section(&mut self, md: &str, html: &str) {
+        if let Some(f) = self.files.get_mut("index.md") {
+            f.extend_from_slice(md.as_bytes());
+        }
+        if let Some(f) = self.files.get_mut("index.html") {
+            let page = String::from_utf8_lossy(f).into_owned();
+            let at = page.rfind("</body>").unwrap_or(page.len());
+            *f = format!("{}{html}{}", &page[..at], &page[at..]).into_bytes();
+        }
+    }
+
     /// Writes every file into `dir` (created if needed), each atomically (temp file + rename),
     /// the index pages last. On SIGINT/SIGTERM ([`crate::signals`]) it stops between files with
     /// [`ReportError::Interrupted`].
@@ -596,7 +609,10 @@ pub fn generate(req: &ReportRequest<'_>) -> Result<(Analysis, Option<Report>), G
             ("scorecard.png".into(), "Scorecard: the article's claims".into(), claims::scorecard(&verdicts, &opts)?),
         );
     }
-    let rep = build(req.tax, &rows, csv, &verdicts, extra, &opts)?;
+    let mut rep = build(req.tax, &rows, csv, &verdicts, extra, &opts)?;
+    let em_opts = crate::emerging::EmergingOptions { sources: req.selection.sources.clone(), ..Default::default() };
+    let em = crate::emerging::find(req.data, req.tax, &em_opts);
+    rep.add_section(&emerging::markdown(&em), &emerging::html(&em));
     Ok((a, Some(rep)))
 }
 

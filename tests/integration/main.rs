@@ -5,6 +5,7 @@ mod charts;
 mod common;
 mod compact;
 mod dedup;
+mod emerging;
 mod feeds;
 mod fuzz;
 mod hn_html;
