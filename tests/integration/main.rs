@@ -4,6 +4,7 @@
 mod charts;
 mod common;
 mod compact;
+mod explore;
 mod feeds;
 mod fuzz;
 mod hn_html;
