@@ -18,6 +18,7 @@ use crate::trends::{TrendError, TrendOptions, TrendRow, compute, period_start, t
 
 pub mod claims;
 pub mod emerging;
+pub mod explore;
 
 /// The article's themes, one chart each: (file stem, title, keyword ids).
 pub const THEMES: &[(&str, &str, &[&str])] = &[
@@ -281,6 +282,7 @@ pub fn build(
     verdicts: &[VerdictRow],
     extra_charts: Vec<(String, String, Vec<u8>)>,
     opts: &ReportOptions,
+    explore: Option<&explore::ExploreData>,
 ) -> Result<Report, ReportError> {
     let mut rep = Report::default();
     let bk = by_keyword(rows);
@@ -365,7 +367,7 @@ pub fn build(
 
     rep.files.insert("trends.csv".into(), csv.into_bytes());
     let md = index_md(&rep, tax, &theme_tables, &all_movers, verdicts, opts);
-    let html = index_html(&rep, tax, &theme_tables, &all_movers, verdicts, opts);
+    let html = index_html(&rep, tax, &theme_tables, &all_movers, verdicts, opts, explore);
     rep.files.insert("index.md".into(), md.into_bytes());
     rep.files.insert("index.html".into(), html.into_bytes());
     Ok(rep)
@@ -470,6 +472,7 @@ fn index_html(
     movers: &[Mover],
     verdicts: &[VerdictRow],
     o: &ReportOptions,
+    explore: Option<&explore::ExploreData>,
 ) -> String {
     let e = html_escape;
     let mut s = String::new();
@@ -479,6 +482,9 @@ fn index_html(
         "<p>Are the shifts predicted by “The State of Backend Engineering in 2026” happening? Source: {}.</p>\n",
         e(&o.source_note)
     ));
+    if explore.is_some() {
+        s.push_str("<p><a href=\"#explore\">Explore the data</a>: any keyword or role, compared, per month, quarter or year.</p>\n");
+    }
     if !verdicts.is_empty() {
         s.push_str("<h2>Verdicts on the article's claims</h2>\n<p><img src=\"scorecard.png\" alt=\"scorecard\"></p>\n<table><tr><th>claim</th><th>verdict</th><th>window</th><th>effect</th><th>95% interval</th><th>threshold</th><th>p (Holm)</th><th>n</th><th>chart</th></tr>\n");
         for v in verdicts {
@@ -495,6 +501,9 @@ fn index_html(
             ));
         }
         s.push_str("</table>\n");
+    }
+    if let Some(x) = explore {
+        s.push_str(&x.html());
     }
     s.push_str("<h2>Charts</h2>\n");
     for (name, title) in &rep.charts {
@@ -609,11 +618,20 @@ pub fn generate(req: &ReportRequest<'_>) -> Result<(Analysis, Option<Report>), G
             ("scorecard.png".into(), "Scorecard: the article's claims".into(), claims::scorecard(&verdicts, &opts)?),
         );
     }
-    let mut rep = build(req.tax, &rows, csv, &verdicts, extra, &opts)?;
+    let explore = explore_data(&a, req);
+    let mut rep = build(req.tax, &rows, csv, &verdicts, extra, &opts, Some(&explore))?;
     let em_opts = crate::emerging::EmergingOptions { sources: req.selection.sources.clone(), ..Default::default() };
     let em = crate::emerging::find(req.data, req.tax, &em_opts);
     rep.add_section(&emerging::markdown(&em), &emerging::html(&em));
     Ok((a, Some(rep)))
+}
+
+/// The explorer's data for `a`: every keyword and role; shown first the `--keywords` given, else
+/// the languages theme.
+fn explore_data(a: &Analysis, req: &ReportRequest<'_>) -> explore::ExploreData {
+    let given = crate::keywords::split_ids(&req.trend.keywords);
+    let defaults: Vec<&str> = if given.is_empty() { THEMES[0].2.to_vec() } else { given };
+    explore::ExploreData::from_analysis(a, req.tax, req.trend.by, req.trend.min_postings, &defaults)
 }
 
 /// [`generate`], then [`Report::write`] into `out` when there is a report.

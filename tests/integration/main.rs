@@ -6,6 +6,7 @@ mod common;
 mod compact;
 mod dedup;
 mod emerging;
+mod explore;
 mod feeds;
 mod fuzz;
 mod hn_html;
