@@ -15,6 +15,7 @@ pub mod charts;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod examples;
 pub mod fsutil;
 pub mod index;
 pub mod ingest;
@@ -27,6 +28,7 @@ pub mod salary;
 pub mod signals;
 pub mod sources;
 pub mod store;
+pub mod terms;
 pub mod text;
 pub mod trends;
 

@@ -10,6 +10,7 @@ use crate::store::{Store, StoreError};
 
 pub mod check;
 pub mod compact;
+pub mod examples;
 pub mod ingest;
 pub mod ingest_net;
 pub mod keywords;
@@ -34,6 +35,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(&cli, args),
         Command::Verify(args) => verify::run(&cli, args),
         Command::Compact(args) => compact::run(&cli, args),
+        Command::Examples(args) => examples::run(&cli, args),
     }
 }
 
