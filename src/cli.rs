@@ -126,6 +126,54 @@ pub enum Command {
     /// 1-3 word phrases and tech-looking names (LangChain, foo.js, k8s), without plain English.
     #[command(after_help = EMERGING_HELP)]
     Emerging(EmergingArgs),
+    /// The postings behind a number: postings that mention a keyword id or any term, with the match in context.
+    #[command(after_help = EXAMPLES_HELP)]
+    Examples(ExamplesArgs),
+}
+
+const EXAMPLES_HELP: &str = "\
+A keyword id (`jobtrend keywords`) shows the text its matcher counted; anything else is a term, matched as
+`trends --term` does (case-insensitive, not inside a longer word), or a regex with --regex. Postings come
+oldest first (month, posted_at, id). The match is in bold on a terminal, between ** otherwise.
+
+Examples:
+  jobtrend examples typescript --month 2024-01 -n 3
+  jobtrend examples htmx --source hn
+  jobtrend examples 'next\\.?js' --regex --json | jq -r '.[].url'
+
+Exit codes: 0 postings shown, 1 no posting mentions it in the selection (or parts were skipped), 2 usage error
+or no dataset.";
+
+#[derive(Debug, Args, Clone)]
+pub struct ExamplesArgs {
+    /// A keyword id, or any word or phrase.
+    #[arg(value_name = "ID_OR_TERM")]
+    pub what: String,
+
+    /// Only postings of this month.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub month: Option<String>,
+
+    /// Only these sources (comma separated).
+    #[arg(long, value_delimiter = ',', value_name = "SOURCE,...")]
+    pub source: Vec<String>,
+
+    /// How many postings to show.
+    #[arg(short = 'n', default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub n: u32,
+
+    /// ID_OR_TERM is a regular expression (as `trends --term-regex`), never a keyword id.
+    #[arg(long)]
+    pub regex: bool,
+
+    /// A JSON array, one object per posting: id, source, month, url, title, snippet, match_start, match_end
+    /// (character offsets of the match in the snippet), mentions (in the posting).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Keywords to add to or replace in the built-in taxonomy, by id (see `jobtrend keywords --help`).
+    #[arg(long = "keywords-dir", value_name = "DIR")]
+    pub keywords_dir: Option<PathBuf>,
 }
 
 const EMERGING_HELP: &str = "\
@@ -503,6 +551,16 @@ pub struct TrendFilter {
     /// reposts in: on HN a company posting again next month is hiring that month too.
     #[arg(long, value_enum, default_value_t = crate::dedup::Dedup::Exact, value_name = "MODE")]
     pub dedup: crate::dedup::Dedup,
+    /// Any word or phrase, counted over the posting text (repeatable): case-insensitive, not preceded or
+    /// followed by a letter, digit or `_` (`c++`, `.net` and `node.js` work). Its rows are named as typed, beside
+    /// the --keywords ids (`trends` without --keywords shows only the terms). A keyword id is refused.
+    #[arg(long = "term", value_name = "TEXT")]
+    pub term: Vec<String>,
+
+    /// A regular expression counted over the posting text (repeatable; Rust regex syntax, case-insensitive
+    /// unless it starts with `(?-i)`; rows named by the pattern as typed).
+    #[arg(long = "term-regex", value_name = "RE")]
+    pub term_regex: Vec<String>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -17,6 +17,7 @@ pub mod cmd;
 pub mod config;
 pub mod dedup;
 pub mod emerging;
+pub mod examples;
 pub mod fsutil;
 pub mod index;
 pub mod ingest;
@@ -29,6 +30,7 @@ pub mod salary;
 pub mod signals;
 pub mod sources;
 pub mod store;
+pub mod terms;
 pub mod text;
 pub mod trends;
 

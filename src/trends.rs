@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::analysis::{Analysis, Cell};
 use crate::cli::Period;
 use crate::keywords::{KeywordError, Taxonomy, split_ids};
+use crate::terms::TermCounts;
 
 /// z for a two-sided 95% interval.
 pub const Z95: f64 = 1.959963984540054;
@@ -145,6 +146,37 @@ pub fn compute(a: &Analysis, tax: &Taxonomy, opts: &TrendOptions) -> Result<Vec<
     let order = keyword_order(tax, opts)?;
     let names: Vec<String> = tax.keywords().iter().map(|k| k.id.clone()).collect();
     Ok(rows_from(a, &|c: &Cell| &c.keywords, &names, &order, opts))
+}
+
+/// Rows of terms ([`crate::terms`]) over the cells of `a`: per (period, source) as [`compute`], `keyword` the
+/// term's name, `postings` the analysis' postings of the cell (terms counted in a cell the analysis does not
+/// have, e.g. sample postings left out beside real data, are left out too).
+pub fn compute_terms(a: &Analysis, terms: &TermCounts, opts: &TrendOptions) -> Vec<TrendRow> {
+    let cells = a
+        .cells
+        .iter()
+        .map(|(key, c)| {
+            let mentions = terms.cells.get(key).map(|t| t.mentions.clone());
+            let keywords = mentions.unwrap_or_else(|| vec![0; terms.names.len()]);
+            (key.clone(), Cell { postings: c.postings, keywords, ..Default::default() })
+        })
+        .collect();
+    let cells = Analysis { cells, ..Default::default() };
+    let order: Vec<usize> = (0..terms.names.len()).collect();
+    rows_from(&cells, &|c: &Cell| &c.keywords, &terms.names, &order, opts)
+}
+
+/// Keyword rows and term rows side by side: per (period, source), the keyword rows, then the term rows.
+pub fn merge_rows(mut keywords: Vec<TrendRow>, terms: Vec<TrendRow>) -> Vec<TrendRow> {
+    keywords.extend(terms);
+    // Stable: keeps keyword rows before term rows, each in its order.
+    keywords.sort_by(|x, y| (&x.period, &x.source).cmp(&(&y.period, &y.source)));
+    keywords
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break (terms and regexes may).
+fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")).into() } else { s.into() }
 }
 
 /// The number of months a period spans: 1, 3 or 12.
@@ -280,7 +312,13 @@ pub fn to_csv(rows: &[TrendRow], by_source: bool) -> String {
     for r in rows {
         out.push_str(&format!(
             "{},{},{},{},{:.6},{:.6},{:.6}",
-            r.period, r.keyword, r.mentions, r.postings, r.share, r.ci_low, r.ci_high
+            r.period,
+            csv_field(&r.keyword),
+            r.mentions,
+            r.postings,
+            r.share,
+            r.ci_low,
+            r.ci_high
         ));
         if by_source {
             out.push(',');

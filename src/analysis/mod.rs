@@ -51,7 +51,8 @@ impl Selection {
         }
     }
 
-    fn keeps_source(&self, s: &str) -> bool {
+    /// True when source `s` is selected.
+    pub fn keeps_source(&self, s: &str) -> bool {
         self.sources.is_empty() || self.sources.iter().any(|x| x == s)
     }
 }

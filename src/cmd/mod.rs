@@ -11,6 +11,7 @@ use crate::store::{Store, StoreError};
 pub mod check;
 pub mod compact;
 pub mod emerging;
+pub mod examples;
 pub mod ingest;
 pub mod ingest_net;
 pub mod keywords;
@@ -36,6 +37,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => verify::run(&cli, args),
         Command::Compact(args) => compact::run(&cli, args),
         Command::Emerging(args) => emerging::run(&cli, args),
+        Command::Examples(args) => examples::run(&cli, args),
     }
 }
 

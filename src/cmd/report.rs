@@ -18,6 +18,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let tax = super::trends::taxonomy(args.filter.keywords_dir.as_deref())?;
     // Unknown ids fail before the dataset is read (exit 2, with the closest id).
     crate::trends::keyword_order(&tax, &super::trends::options(&args.filter, false))?;
+    let terms = crate::terms::parse(&args.filter.term, &args.filter.term_regex, &tax)?;
     let predictions = load_predictions(args.predictions.as_deref(), &tax).with_context(|| {
         let what =
             args.predictions.as_ref().map_or("the built-in predictions".to_string(), |p| p.display().to_string());
@@ -31,6 +32,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
         predictions,
         width: args.width,
         height: args.height,
+        terms,
     };
     let (a, rep) = match generate_to(&req, &args.out) {
         Ok(x) => x,

@@ -165,6 +165,7 @@ fn write_report(data: &std::path::Path, cfg: &RunConfig, quiet: bool) -> anyhow:
         predictions,
         width: 1600,
         height: 900,
+        terms: Vec::new(),
     };
     let (a, rep) = match generate_to(&req, &cfg.reports) {
         Ok(x) => x,

@@ -30,6 +30,11 @@ pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
     super::warn_if_writing(&cli.data);
     let tax = taxonomy(args.filter.keywords_dir.as_deref())?;
     let opts = options(&args.filter, args.by_source);
+    let terms = crate::terms::parse(&args.filter.term, &args.filter.term_regex, &tax)?;
+    if !terms.is_empty() && (args.roles || args.salary) {
+        eprintln!("jobtrend: error: --term and --term-regex count keywords; they do not go with --roles or --salary");
+        return Ok(ExitCode::from(crate::exit::FATAL));
+    }
     // Unknown ids fail before the dataset is read (exit 2, with the closest id).
     if args.roles {
         crate::trends::role_order(&opts)?;
@@ -45,13 +50,43 @@ pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
         salary(&a, args)?;
         return Ok(super::exit_code(&a));
     }
-    let rows = if args.roles { crate::trends::compute_roles(&a, &opts)? } else { compute(&a, &tax, &opts)? };
+    let (rows, skipped) = if args.roles {
+        (crate::trends::compute_roles(&a, &opts)?, 0)
+    } else if terms.is_empty() {
+        (compute(&a, &tax, &opts)?, 0)
+    } else {
+        with_terms(&cli.data, &a, &tax, &args.filter, &opts, &terms)?
+    };
     match args.format {
         TableFormat::Csv => print!("{}", to_csv(&rows, args.by_source)),
         TableFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
         TableFormat::Table => print_table(&tax, &rows, &opts),
     }
-    Ok(super::exit_code(&a))
+    if skipped > 0 { Ok(ExitCode::from(crate::exit::PARTIAL)) } else { Ok(super::exit_code(&a)) }
+}
+
+/// Rows of the terms, after the rows of the --keywords ids when some are given; the number of parts whose text
+/// could not be read (each named on stderr unless the analysis named it already).
+pub fn with_terms(
+    data: &std::path::Path,
+    a: &Analysis,
+    tax: &Taxonomy,
+    filter: &TrendFilter,
+    opts: &TrendOptions,
+    terms: &[crate::terms::Term],
+) -> anyhow::Result<(Vec<TrendRow>, usize)> {
+    let counts = crate::terms::count(data, &selection(filter), terms)
+        .with_context(|| format!("could not read the posting text in {}", data.display()))?;
+    for p in counts.problems.iter().filter(|p| !a.problems.iter().any(|q| q.path == p.path)) {
+        eprintln!("jobtrend: skipped a damaged part file: {p}");
+    }
+    let term_rows = crate::trends::compute_terms(a, &counts, opts);
+    let rows = if crate::keywords::split_ids(&opts.keywords).is_empty() {
+        term_rows
+    } else {
+        crate::trends::merge_rows(compute(a, tax, opts)?, term_rows)
+    };
+    Ok((rows, counts.problems.len()))
 }
 
 /// The table: fixed-width columns (a `*` in the `flag` column marks a flagged period, explained below

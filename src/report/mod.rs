@@ -19,6 +19,7 @@ use crate::trends::{TrendError, TrendOptions, TrendRow, compute, period_start, t
 pub mod claims;
 pub mod emerging;
 pub mod explore;
+pub mod custom;
 
 /// The article's themes, one chart each: (file stem, title, keyword ids).
 pub const THEMES: &[(&str, &str, &[&str])] = &[
@@ -274,6 +275,15 @@ fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// The footnote of the line charts: sources, postings per period, what the bands mean.
+fn chart_note(opts: &ReportOptions, rows: &[TrendRow]) -> String {
+    format!(
+        "Source: {}. {}. Bands: Wilson 95% intervals; hollow points: fewer postings than the minimum.",
+        opts.source_note,
+        n_note(rows)
+    )
+}
+
 /// Builds the whole report in memory.
 pub fn build(
     tax: &Taxonomy,
@@ -286,11 +296,7 @@ pub fn build(
 ) -> Result<Report, ReportError> {
     let mut rep = Report::default();
     let bk = by_keyword(rows);
-    let note = format!(
-        "Source: {}. {}. Bands: Wilson 95% intervals; hollow points: fewer postings than the minimum.",
-        opts.source_note,
-        n_note(rows)
-    );
+    let note = chart_note(opts, rows);
     let chart = |name: &str, r: Result<Vec<u8>, charts::ChartError>| {
         r.map_err(|source| ReportError::Chart { name: name.to_string(), source })
     };
@@ -577,6 +583,8 @@ pub struct ReportRequest<'a> {
     pub predictions: Vec<Prediction>,
     pub width: u32,
     pub height: u32,
+    /// `--term`/`--term-regex`: counted over the posting text, in trends.csv and the "Your terms" chart.
+    pub terms: Vec<crate::terms::Term>,
 }
 
 /// Errors of [`generate`].
@@ -588,16 +596,30 @@ pub enum GenerateError {
     Trends(#[from] TrendError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    #[error(transparent)]
+    Terms(#[from] crate::terms::TermError),
 }
 
 /// The analysis and the report made from it; no report when the selection holds no posting.
 pub fn generate(req: &ReportRequest<'_>) -> Result<(Analysis, Option<Report>), GenerateError> {
     let wants = Wants { facts: true, predictions: req.predictions.clone() };
-    let a = crate::analysis::analyse(req.data, req.tax, &req.selection, &wants)?;
+    let mut a = crate::analysis::analyse(req.data, req.tax, &req.selection, &wants)?;
     if a.is_empty() {
         return Ok((a, None));
     }
-    let rows = compute(&a, req.tax, &req.trend)?;
+    let mut rows = compute(&a, req.tax, &req.trend)?;
+    let mut term_counts = None;
+    if !req.terms.is_empty() {
+        let counts = crate::terms::count(req.data, &req.selection, &req.terms)?;
+        rows = crate::trends::merge_rows(rows, crate::trends::compute_terms(&a, &counts, &req.trend));
+        for p in &counts.problems {
+            if !a.problems.iter().any(|q| q.path == p.path) {
+                a.problems.push(p.clone());
+            }
+        }
+        term_counts = Some(counts);
+    }
+    let term_names = term_counts.as_ref().map(|c| c.names.clone()).unwrap_or_default();
     let csv = to_csv(&rows, false);
     let opts = ReportOptions {
         width: req.width,
@@ -612,6 +634,7 @@ pub fn generate(req: &ReportRequest<'_>) -> Result<(Analysis, Option<Report>), G
     };
     let verdicts = claims::verdict_rows(&a.claims, &a.evaluations(), &opts);
     let mut extra = claims::extra_charts(&a, &opts)?;
+    extra.extend(custom::charts(req.tax, &rows, &term_names, &opts)?);
     if !verdicts.is_empty() {
         extra.insert(
             0,

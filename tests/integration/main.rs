@@ -18,6 +18,7 @@ mod predictions;
 mod run_cmd;
 mod salary_roles;
 mod spark;
+mod terms_cli;
 mod trends_cli;
 mod trends_report;
 mod trust;
