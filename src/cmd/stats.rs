@@ -38,6 +38,8 @@ struct Stats {
     last_runs: Vec<serde_json::Value>,
     /// Part files that could not be read (path, reason): their postings are not counted.
     damaged: Vec<crate::store::DamagedPart>,
+    /// ATS board sources with snapshots: boards, snapshots, postings open / closed / reopened.
+    lifecycle: Vec<crate::lifecycle::SourceCounts>,
 }
 
 #[derive(Debug, Serialize)]
@@ -102,7 +104,12 @@ fn collect(cli: &Cli) -> anyhow::Result<Stats> {
         .into_iter()
         .map(|(fp, bytes)| IndexDir { current: fp == current.trim(), fp, bytes })
         .collect();
+    let (lifecycle, snap_problems) = crate::lifecycle::counts(&cli.data, None);
+    for (p, reason) in snap_problems {
+        eprintln!("jobtrend: skipped an unreadable snapshot file {}: {reason}", p.display());
+    }
     Ok(Stats {
+        lifecycle,
         data_dir: cli.data.display().to_string(),
         index,
         postings: months.iter().map(|r| r.postings).sum(),
@@ -165,6 +172,19 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
         println!("\n  {:<12} {:<8} {:>8} {:>9}", "source", "month", "postings", "with date");
         for r in &st.months {
             println!("  {:<12} {:<8} {:>8} {:>9}", r.source, r.month, r.postings, r.with_date);
+        }
+    }
+    if !st.lifecycle.is_empty() {
+        println!("\n  lifecycle (ATS boards, from complete-fetch snapshots):");
+        println!(
+            "  {:<16} {:>7} {:>9} {:>8} {:>8} {:>8}",
+            "source", "boards", "snapshots", "open", "closed", "reopened"
+        );
+        for c in &st.lifecycle {
+            println!(
+                "  {:<16} {:>7} {:>9} {:>8} {:>8} {:>8}",
+                c.source, c.boards, c.snapshots, c.open, c.closed, c.reopened
+            );
         }
     }
     if !st.index.is_empty() {
