@@ -259,7 +259,30 @@ pub enum IngestSource {
     /// RSS 2.0, Atom or JSON Feed URLs; one posting per item.
     #[command(after_help = "Examples:\n  jobtrend ingest feed https://weworkremotely.com/remote-jobs.rss")]
     Feed(IngestFeedArgs),
+
+    /// Ashby job boards (api.ashbyhq.com posting API), by board name.
+    #[command(after_help = BOARDS_HELP)]
+    Ashby(IngestBoardsArgs),
+
+    /// SmartRecruiters companies (api.smartrecruiters.com posting API), by company identifier.
+    #[command(after_help = BOARDS_HELP)]
+    Smartrecruiters(IngestBoardsArgs),
+
+    /// Workable accounts (apply.workable.com widget API), by account slug.
+    #[command(after_help = BOARDS_HELP)]
+    Workable(IngestBoardsArgs),
 }
+
+const BOARDS_HELP: &str = "\
+Examples:
+  jobtrend ingest ashby acme
+  jobtrend ingest smartrecruiters --boards companies.txt --json
+  jobtrend ingest workable acme --boards more-accounts.txt
+
+Boards are fetched 8 at a time within the per-host rate limits. Every complete fetch of a board
+is a snapshot of what it lists (data/snapshots/): postings get first_seen, last_seen and closed_at
+(see `jobtrend stats`, `jobtrend trends --measure open`). A board whose fetch fails is named, closes
+nothing, and the others go on (exit 1).";
 
 /// Options every network source takes.
 #[derive(Debug, Args, Clone, Default)]
@@ -302,8 +325,12 @@ pub struct IngestHnArgs {
 #[derive(Debug, Args, Clone)]
 pub struct IngestGreenhouseArgs {
     /// Board tokens (the name in boards.greenhouse.io/<token>).
-    #[arg(required = true, value_name = "BOARD")]
+    #[arg(required_unless_present = "boards_file", value_name = "BOARD")]
     pub boards: Vec<String>,
+
+    /// A file of board tokens, one per line (`#` starts a comment), added to those named.
+    #[arg(long = "boards", value_name = "FILE")]
+    pub boards_file: Option<PathBuf>,
 
     #[command(flatten)]
     pub net: NetArgs,
@@ -312,8 +339,12 @@ pub struct IngestGreenhouseArgs {
 #[derive(Debug, Args, Clone)]
 pub struct IngestLeverArgs {
     /// Site names (the name in jobs.lever.co/<company>).
-    #[arg(required = true, value_name = "COMPANY")]
+    #[arg(required_unless_present = "boards_file", value_name = "COMPANY")]
     pub companies: Vec<String>,
+
+    /// A file of site names, one per line (`#` starts a comment), added to those named.
+    #[arg(long = "boards", value_name = "FILE")]
+    pub boards_file: Option<PathBuf>,
 
     #[command(flatten)]
     pub net: NetArgs,
@@ -324,6 +355,21 @@ pub struct IngestFeedArgs {
     /// Feed URLs.
     #[arg(required = true, value_name = "URL")]
     pub urls: Vec<String>,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+/// Ashby, SmartRecruiters and Workable: boards on the command line and/or in a file.
+#[derive(Debug, Args, Clone)]
+pub struct IngestBoardsArgs {
+    /// Board names (Ashby job board, SmartRecruiters company identifier, Workable account slug).
+    #[arg(required_unless_present = "boards_file", value_name = "BOARD")]
+    pub boards: Vec<String>,
+
+    /// A file of boards, one per line (`#` starts a comment), added to those named.
+    #[arg(long = "boards", value_name = "FILE")]
+    pub boards_file: Option<PathBuf>,
 
     #[command(flatten)]
     pub net: NetArgs,
@@ -584,6 +630,19 @@ pub struct TrendsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+
+    /// What a period counts: `new` postings (by publish date, else first seen) or postings `open`
+    /// during the period (ATS boards: first seen to closed, from snapshots; other sources: their month).
+    #[arg(long, value_enum, default_value_t = Measure::New)]
+    pub measure: Measure,
+}
+
+/// What `trends` counts per period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Measure {
+    #[default]
+    New,
+    Open,
 }
 
 #[derive(Debug, Args, Clone)]

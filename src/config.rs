@@ -7,8 +7,11 @@
 //! data = "data"          # dataset directory
 //! reports = "reports"    # report directory
 //! [[sources]]
-//! kind = "html"          # html | hn | greenhouse | lever | remoteok | remotive | arbeitnow | feed
+//! kind = "html"          # html | hn | greenhouse | lever | ashby | smartrecruiters | workable | remoteok | remotive | arbeitnow | feed
 //! path = "data/samples"  # option names as on the command line: path, since, until, base_url, board, company, url
+//! [[sources]]
+//! kind = "ashby"
+//! boards_file = "ashby-boards.txt"   # ATS kinds: one board per line, `#` comments (with or instead of `board`)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -43,6 +46,9 @@ pub enum SourceKind {
     Remotive,
     Arbeitnow,
     Feed,
+    Ashby,
+    Smartrecruiters,
+    Workable,
 }
 
 impl SourceKind {
@@ -56,6 +62,9 @@ impl SourceKind {
             SourceKind::Remotive => "remotive",
             SourceKind::Arbeitnow => "arbeitnow",
             SourceKind::Feed => "feed",
+            SourceKind::Ashby => "ashby",
+            SourceKind::Smartrecruiters => "smartrecruiters",
+            SourceKind::Workable => "workable",
         }
     }
 }
@@ -83,6 +92,9 @@ pub struct SourceConfig {
     pub company: Option<OneOrMany>,
     /// feed: feed URLs.
     pub url: Option<OneOrMany>,
+    /// ATS kinds (greenhouse, lever, ashby, smartrecruiters, workable): a file of boards, one per
+    /// line, `#` comments; added to `board` / `company`.
+    pub boards_file: Option<PathBuf>,
     /// A name for logs and the run log (default: the kind).
     pub name: Option<String>,
 }
@@ -167,14 +179,19 @@ impl RunConfig {
             let need = |ok: bool, what: &str| if ok { Ok(()) } else { Err(err(what)) };
             match s.kind {
                 SourceKind::Html => need(s.path.is_some(), "needs `path`")?,
-                SourceKind::Greenhouse => need(s.board.is_some(), "needs `board`")?,
-                SourceKind::Lever => need(s.company.is_some(), "needs `company`")?,
+                SourceKind::Greenhouse | SourceKind::Ashby | SourceKind::Smartrecruiters | SourceKind::Workable => {
+                    need(s.board.is_some() || s.boards_file.is_some(), "needs `board` or `boards_file`")?
+                }
+                SourceKind::Lever => {
+                    need(s.company.is_some() || s.boards_file.is_some(), "needs `company` or `boards_file`")?
+                }
                 SourceKind::Feed => need(s.url.is_some(), "needs `url`")?,
                 _ => {}
             }
             for m in [&s.since, &s.until].into_iter().flatten() {
                 need(crate::posting::is_month(m), &format!("`since`/`until` must be YYYY-MM, got {m:?}"))?;
             }
+            s.boards_file = s.boards_file.as_deref().map(resolve);
             if let Some(p) = &s.path {
                 s.path = Some(OneOrMany::Many(
                     p.to_vec().iter().map(|x| resolve(Path::new(x)).display().to_string()).collect(),
@@ -190,8 +207,10 @@ pub fn fields_of(kind: SourceKind) -> &'static [&'static str] {
     match kind {
         SourceKind::Html => &["path", "date"],
         SourceKind::Hn => &["since", "until", "refresh", "base_url"],
-        SourceKind::Greenhouse => &["board", "base_url"],
-        SourceKind::Lever => &["company", "base_url"],
+        SourceKind::Greenhouse | SourceKind::Ashby | SourceKind::Smartrecruiters | SourceKind::Workable => {
+            &["board", "boards_file", "base_url"]
+        }
+        SourceKind::Lever => &["company", "boards_file", "base_url"],
         SourceKind::Remoteok | SourceKind::Remotive | SourceKind::Arbeitnow => &["base_url"],
         SourceKind::Feed => &["url", "base_url"],
     }
@@ -290,7 +309,10 @@ mod tests {
     #[test]
     fn missing_options_are_named() {
         let e = RunConfig::parse("[[sources]]\nkind = \"greenhouse\"\n", Path::new("j.toml")).unwrap_err();
-        assert_eq!(e.to_string(), "j.toml: sources[0] (greenhouse): needs `board`");
+        assert_eq!(e.to_string(), "j.toml: sources[0] (greenhouse): needs `board` or `boards_file`");
+        let cfg = RunConfig::parse("[[sources]]\nkind = \"ashby\"\nboards_file = \"b.txt\"\n", Path::new("/c/j.toml"))
+            .unwrap();
+        assert_eq!(cfg.sources[0].boards_file, Some(PathBuf::from("/c/b.txt")));
         let e = RunConfig::parse("[[sources]]\nkind = \"hn\"\nsince = \"2024\"\n", Path::new("j.toml")).unwrap_err();
         assert!(e.to_string().contains("YYYY-MM"), "{e}");
     }

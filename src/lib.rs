@@ -22,6 +22,7 @@ pub mod fsutil;
 pub mod index;
 pub mod ingest;
 pub mod keywords;
+pub mod lifecycle;
 pub mod posting;
 pub mod predictions;
 pub mod report;

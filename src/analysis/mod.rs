@@ -29,6 +29,7 @@ use crate::index::{IndexError, IndexPart, PartProblem};
 use crate::keywords::Taxonomy;
 use crate::predictions::{self, ClaimCollector, ClaimData, Evaluation, PostingFacts, Prediction};
 
+pub mod open;
 pub mod read;
 
 /// Which postings to analyse.

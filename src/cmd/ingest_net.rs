@@ -1,10 +1,12 @@
-//! `jobtrend ingest hn|greenhouse|lever|remoteok|remotive|arbeitnow|feed`: one network source
-//! into the dataset.
+//! `jobtrend ingest hn|greenhouse|lever|ashby|smartrecruiters|workable|remoteok|remotive|arbeitnow|feed`:
+//! one network source into the dataset.
 //!
-//! In: the parsed arguments. Out: new postings in the dataset, the conditional-request state in
-//! `<data>/state/net.json` (written after the postings are stored), a summary on stderr (and as
-//! JSON on stdout with `--json`), exit 0, or 1 when some request failed or a host could not be
-//! reached (said once per source: `<source>: could not reach <host>: reason`).
+//! In: the parsed arguments (ATS kinds: boards named and/or `--boards FILE`). Out: new postings in
+//! the dataset, for ATS kinds a lifecycle snapshot of the boards fetched completely
+//! (`<data>/snapshots/`, written after the postings), the conditional-request state in
+//! `<data>/state/net.json` (written last), a summary on stderr (and as JSON on stdout with
+//! `--json`, with a `lifecycle` object for ATS kinds), exit 0, or 1 when some request failed or a
+//! host could not be reached (said once per source: `<source>: could not reach <host>: reason`).
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -31,6 +33,28 @@ pub struct NetSummary {
     /// Stopped by SIGINT/SIGTERM before the fetch finished: nothing of it was stored.
     pub interrupted: bool,
     pub seconds: f64,
+    /// ATS board sources only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<LifecycleSummary>,
+}
+
+/// The lifecycle part of an ATS ingest: this fetch's snapshot and the source's counts after it.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct LifecycleSummary {
+    /// Boards asked for.
+    pub boards: usize,
+    /// Boards fetched completely: the rows of this fetch's snapshot.
+    pub boards_complete: usize,
+    /// The snapshot file written (none when no board was fetched completely).
+    pub snapshot: Option<String>,
+    /// Time of the snapshot (RFC 3339).
+    pub fetched_at: String,
+    /// Postings of this source listed in their board's latest snapshot.
+    pub open: usize,
+    /// Postings of this source no longer listed.
+    pub closed: usize,
+    /// Postings of this source listed again after a close.
+    pub reopened: usize,
 }
 
 /// The source and the network arguments of an `ingest` subcommand (`None` for `ingest html`).
@@ -42,6 +66,9 @@ pub fn net_source(src: &IngestSource) -> Option<(NetSource, &NetArgs)> {
         }
         IngestSource::Greenhouse(a) => (NetSource::Greenhouse { boards: a.boards.clone() }, &a.net),
         IngestSource::Lever(a) => (NetSource::Lever { companies: a.companies.clone() }, &a.net),
+        IngestSource::Ashby(a) => (NetSource::Ashby { boards: a.boards.clone() }, &a.net),
+        IngestSource::Smartrecruiters(a) => (NetSource::SmartRecruiters { companies: a.boards.clone() }, &a.net),
+        IngestSource::Workable(a) => (NetSource::Workable { accounts: a.boards.clone() }, &a.net),
         IngestSource::Remoteok(a) => (NetSource::RemoteOk, a),
         IngestSource::Remotive(a) => (NetSource::Remotive, a),
         IngestSource::Arbeitnow(a) => (NetSource::Arbeitnow, a),
@@ -49,8 +76,60 @@ pub fn net_source(src: &IngestSource) -> Option<(NetSource, &NetArgs)> {
     })
 }
 
+/// The `--boards FILE` of an ATS ingest subcommand.
+fn boards_file(src: &IngestSource) -> Option<&std::path::Path> {
+    match src {
+        IngestSource::Greenhouse(a) => a.boards_file.as_deref(),
+        IngestSource::Lever(a) => a.boards_file.as_deref(),
+        IngestSource::Ashby(a) | IngestSource::Smartrecruiters(a) | IngestSource::Workable(a) => {
+            a.boards_file.as_deref()
+        }
+        _ => None,
+    }
+}
+
+/// Adds the boards of `file` to an ATS source.
+pub fn add_boards_file(source: &mut NetSource, file: Option<&std::path::Path>) -> anyhow::Result<()> {
+    if let (Some(f), Some(boards)) = (file, source.boards_mut()) {
+        boards.extend(net::boards::read_boards_file(f)?);
+    }
+    Ok(())
+}
+
+/// Writes the lifecycle snapshot of an ATS fetch (after its postings are stored) and sums up the
+/// source's lifecycle; `None` for the other sources.
+pub fn record_lifecycle(
+    data: &std::path::Path,
+    source: &NetSource,
+    at: chrono::DateTime<Utc>,
+    boards: usize,
+    listings: &[crate::lifecycle::BoardListing],
+) -> anyhow::Result<Option<LifecycleSummary>> {
+    if !source.has_boards() {
+        return Ok(None);
+    }
+    let snap = crate::lifecycle::write_snapshots(data, source.name(), at, listings)
+        .with_context(|| format!("could not write the {} snapshot in {}", source.name(), data.display()))?;
+    let (counts, problems) = crate::lifecycle::counts(data, Some(source.name()));
+    for (p, reason) in problems {
+        eprintln!("jobtrend: skipped an unreadable snapshot file {}: {reason}", p.display());
+    }
+    let c = counts.into_iter().next().unwrap_or_default();
+    Ok(Some(LifecycleSummary {
+        boards,
+        boards_complete: listings.len(),
+        snapshot: snap.map(|p| p.display().to_string()),
+        fetched_at: at.to_rfc3339(),
+        open: c.open,
+        closed: c.closed,
+        reopened: c.reopened,
+    }))
+}
+
 pub fn run(cli: &Cli, src: &IngestSource) -> anyhow::Result<ExitCode> {
-    let Some((source, args)) = net_source(src) else { anyhow::bail!("not a network source") };
+    let Some((mut source, args)) = net_source(src) else { anyhow::bail!("not a network source") };
+    add_boards_file(&mut source, boards_file(src))?;
+    let at = crate::lifecycle::now()?;
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         anyhow::bail!("--timeout must be a positive number of seconds");
     }
@@ -75,6 +154,7 @@ pub fn run(cli: &Cli, src: &IngestSource) -> anyhow::Result<ExitCode> {
         timeout: Duration::from_secs_f64(args.timeout),
         retries: args.retries,
         progress: !cli.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        known_ids: std::sync::Arc::new(store.ids().map(str::to_string).collect()),
         ..Default::default()
     };
     let started = Instant::now();
@@ -102,6 +182,7 @@ pub fn run(cli: &Cli, src: &IngestSource) -> anyhow::Result<ExitCode> {
     let postings = out.postings.into_iter().map(|p| p.finish(now)).collect();
     let stats =
         store.append(postings).with_context(|| format!("could not write the dataset in {}", cli.data.display()))?;
+    let lifecycle = record_lifecycle(&cli.data, &source, at, out.boards, &out.listings)?;
     // The state describes stored data only: written after the append, atomically.
     state.commit(&state_dir, out.pending_state).with_context(|| format!("could not write {}", state_dir.display()))?;
     let sum = NetSummary {
@@ -115,6 +196,7 @@ pub fn run(cli: &Cli, src: &IngestSource) -> anyhow::Result<ExitCode> {
         unreachable: out.unreachable,
         interrupted: false,
         seconds: started.elapsed().as_secs_f64(),
+        lifecycle,
     };
     print_summary(cli, &sum, args.common.json)?;
     let damaged = if store.damaged().is_empty() { crate::exit::OK } else { crate::exit::PARTIAL };
@@ -143,6 +225,12 @@ fn print_summary(cli: &Cli, sum: &NetSummary, json: bool) -> anyhow::Result<()> 
             "{}: {} postings found: {} new, {} already known; {} requests ({} not modified) in {:.2} s",
             sum.source, sum.postings_found, sum.new, sum.known, sum.requests, sum.not_modified, sum.seconds
         );
+        if let Some(l) = &sum.lifecycle {
+            eprintln!(
+                "{}: {} of {} boards fetched completely (snapshot); postings open {}, closed {}, reopened {}",
+                sum.source, l.boards_complete, l.boards, l.open, l.closed, l.reopened
+            );
+        }
     }
     Ok(())
 }

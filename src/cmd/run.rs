@@ -59,6 +59,9 @@ fn net_source(s: &SourceConfig) -> Option<NetSource> {
         SourceKind::Remotive => NetSource::Remotive,
         SourceKind::Arbeitnow => NetSource::Arbeitnow,
         SourceKind::Feed => NetSource::Feed { urls: v(&s.url) },
+        SourceKind::Ashby => NetSource::Ashby { boards: v(&s.board) },
+        SourceKind::Smartrecruiters => NetSource::SmartRecruiters { companies: v(&s.board) },
+        SourceKind::Workable => NetSource::Workable { accounts: v(&s.board) },
     })
 }
 
@@ -215,9 +218,25 @@ async fn run_net(
 ) -> anyhow::Result<SourceRecord> {
     let state_dir = store.data_dir().join("state");
     let mut state = State::load(&state_dir).with_context(|| format!("could not read {}", state_dir.display()))?;
-    let opts = NetOptions { base_url: src.base_url.clone(), progress, ..Default::default() };
+    let mut ns = ns.clone();
+    if let Err(e) = super::ingest_net::add_boards_file(&mut ns, src.boards_file.as_deref()) {
+        // This source cannot start; the others go on.
+        eprintln!("{}: {e:#}", src.name());
+        return Ok(SourceRecord {
+            name: src.name(),
+            kind: src.kind.as_str().into(),
+            new: 0,
+            known: 0,
+            errors: vec![format!("{e:#}")],
+            unreachable: false,
+            seconds: 0.0,
+        });
+    }
+    let at = crate::lifecycle::now()?;
+    let known_ids = std::sync::Arc::new(store.ids().map(str::to_string).collect());
+    let opts = NetOptions { base_url: src.base_url.clone(), progress, known_ids, ..Default::default() };
     let out = tokio::select! {
-        out = net::fetch(ns, &opts, &state) => out,
+        out = net::fetch(&ns, &opts, &state) => out,
         // Nothing of this source is stored and its state is unchanged: the next run fetches it again.
         () = crate::signals::stopped() => {
             return Ok(SourceRecord {
@@ -234,6 +253,7 @@ async fn run_net(
     let now = Utc::now();
     let postings = out.postings.into_iter().map(|p| p.finish(now)).collect();
     let st = store.append(postings)?;
+    super::ingest_net::record_lifecycle(store.data_dir(), &ns, at, out.boards, &out.listings)?;
     // State (ETags, complete months) only after the data it describes is stored.
     state.commit(&state_dir, out.pending_state).with_context(|| format!("could not write {}", state_dir.display()))?;
     for e in &out.errors {

@@ -41,6 +41,8 @@ struct Stats {
     /// Copies of one job found in two sources, per source pair (`a` < `b`): matched by canonical URL,
     /// else by text. Pooled totals count each job once (`--dedup`).
     duplicates: Vec<crate::dedup::PairCount>,
+    /// ATS board sources with snapshots: boards, snapshots, postings open / closed / reopened.
+    lifecycle: Vec<crate::lifecycle::SourceCounts>,
 }
 
 #[derive(Debug, Serialize)]
@@ -119,7 +121,12 @@ fn collect(cli: &Cli) -> anyhow::Result<Stats> {
         .into_iter()
         .map(|(fp, bytes)| IndexDir { current: fp == current.trim(), fp, bytes })
         .collect();
+    let (lifecycle, snap_problems) = crate::lifecycle::counts(&cli.data, None);
+    for (p, reason) in snap_problems {
+        eprintln!("jobtrend: skipped an unreadable snapshot file {}: {reason}", p.display());
+    }
     Ok(Stats {
+        lifecycle,
         data_dir: cli.data.display().to_string(),
         index,
         postings: months.iter().map(|r| r.postings).sum(),
@@ -183,6 +190,19 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
         println!("\n  {:<12} {:<8} {:>8} {:>9}", "source", "month", "postings", "with date");
         for r in &st.months {
             println!("  {:<12} {:<8} {:>8} {:>9}", r.source, r.month, r.postings, r.with_date);
+        }
+    }
+    if !st.lifecycle.is_empty() {
+        println!("\n  lifecycle (ATS boards, from complete-fetch snapshots):");
+        println!(
+            "  {:<16} {:>7} {:>9} {:>8} {:>8} {:>8}",
+            "source", "boards", "snapshots", "open", "closed", "reopened"
+        );
+        for c in &st.lifecycle {
+            println!(
+                "  {:<16} {:>7} {:>9} {:>8} {:>8} {:>8}",
+                c.source, c.boards, c.snapshots, c.open, c.closed, c.reopened
+            );
         }
     }
     if !st.index.is_empty() {

@@ -1,4 +1,5 @@
-//! `jobtrend trends`: shares per period as a table, CSV or JSON.
+//! `jobtrend trends`: shares per period as a table, CSV or JSON; of new postings, or with
+//! `--measure open` of the postings open during each period ([`crate::analysis::open`]).
 
 use std::process::ExitCode;
 
@@ -42,7 +43,11 @@ pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
         crate::trends::keyword_order(&tax, &opts)?;
     }
     let wants = Wants { facts: args.roles || args.salary, predictions: Vec::new() };
-    let a = match super::analyse(&cli.data, &tax, &selection(&args.filter), &wants)? {
+    let analysed = match args.measure {
+        crate::cli::Measure::New => super::analyse(&cli.data, &tax, &selection(&args.filter), &wants)?,
+        crate::cli::Measure::Open => open(&cli.data, &tax, &selection(&args.filter), &wants)?,
+    };
+    let a = match analysed {
         Ok(a) => a,
         Err(code) => return Ok(code),
     };
@@ -87,6 +92,32 @@ pub fn with_terms(
         crate::trends::merge_rows(compute(a, tax, opts)?, term_rows)
     };
     Ok((rows, counts.problems.len()))
+}
+
+/// [`super::analyse`] for `--measure open`.
+fn open(
+    data: &std::path::Path,
+    tax: &Taxonomy,
+    sel: &Selection,
+    wants: &Wants,
+) -> anyhow::Result<Result<Analysis, ExitCode>> {
+    use crate::analysis::AnalysisError;
+    let a = match crate::analysis::open::analyse_open(data, tax, sel, wants) {
+        Ok(a) => a,
+        Err(e @ (AnalysisError::NoDataDir(_) | AnalysisError::Reversed { .. })) => {
+            eprintln!("jobtrend: error: {e}");
+            return Ok(Err(ExitCode::from(e.exit_code())));
+        }
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!("could not read the dataset in {}", data.display())));
+        }
+    };
+    super::report_problems(&a);
+    if a.is_empty() {
+        eprintln!("jobtrend: no postings open in the selected months and sources of {}", data.display());
+        return Ok(Err(ExitCode::from(crate::exit::PARTIAL)));
+    }
+    Ok(Ok(a))
 }
 
 /// The table: fixed-width columns (a `*` in the `flag` column marks a flagged period, explained below

@@ -218,6 +218,11 @@ impl Store {
         self.ids.contains(id)
     }
 
+    /// The ids stored (or appended by this store), in no order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(String::as_str)
+    }
+
     /// Number of distinct ids stored.
     pub fn len(&self) -> usize {
         self.ids.len()

@@ -4,14 +4,16 @@
 //! `first_published` (else `updated_at`), location from `location.name`, company from
 //! `company_name` (else the board token), salary from `pay_input_ranges` when present. `content`
 //! is entity-escaped HTML, sometimes twice (`&amp;lt;p&amp;gt;`): it is decoded until no escaped
-//! tag remains, then turned into text.
+//! tag remains, then turned into text. Boards are fetched concurrently ([`super::boards`]); each
+//! complete fetch is a lifecycle snapshot of the board.
 
 use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Http, NetError, SourceOutcome, id_string, is_slug, parse_time, push_error};
+use super::boards::{BoardFetch, fetch_boards};
+use super::{Http, NetError, SourceOutcome, id_string, is_slug, parse_time};
 use crate::posting::{DateSource, Posting, Salary};
 
 pub const BASE: &str = "https://boards-api.greenhouse.io";
@@ -113,22 +115,16 @@ fn to_posting(board: &str, j: Job) -> Option<Posting> {
 }
 
 pub(crate) async fn fetch(http: &Arc<Http>, boards: &[String], out: &mut SourceOutcome) {
-    for board in boards {
-        let path = format!("/v1/boards/{board}/jobs?content=true");
-        if !is_slug(board) {
-            push_error(
-                out,
-                NetError::BadInput { url: http.url(BASE, &path), reason: format!("invalid board token {board:?}") },
-            );
-            continue;
-        }
-        let url = http.url(BASE, &path);
-        match http.get_json::<Jobs>(&url, true).await {
-            Ok(Some(j)) => out.postings.extend(j.jobs.into_iter().filter_map(|j| to_posting(board, j))),
-            Ok(None) => {}
-            Err(e) => push_error(out, e),
-        }
+    fetch_boards(http, boards, out, |http, board| async move { fetch_board(&http, &board).await }).await
+}
+
+async fn fetch_board(http: &Http, board: &str) -> BoardFetch {
+    let url = http.url(BASE, &format!("/v1/boards/{board}/jobs?content=true"));
+    if !is_slug(board) {
+        return BoardFetch::failed(NetError::BadInput { url, reason: format!("invalid board token {board:?}") });
     }
+    let got = http.get_json::<Jobs>(&url, true).await;
+    BoardFetch::single(got.map(|j| j.map(|j| j.jobs.into_iter().filter_map(|j| to_posting(board, j)).collect())))
 }
 
 #[cfg(test)]

@@ -3,14 +3,16 @@
 //! In: Lever site names. Out: one posting per job, id `lever:<company>:<id>`, title from `text`,
 //! location from `categories.location`, `posted_at` from `createdAt` (milliseconds), text from
 //! `description` + each of `lists` (heading and items) + `additional` (the `*Plain` fields when
-//! the HTML ones are absent), salary from `salaryRange {currency, interval, min, max}`.
+//! the HTML ones are absent), salary from `salaryRange {currency, interval, min, max}`. Sites are
+//! fetched concurrently ([`super::boards`]); each complete fetch is a lifecycle snapshot.
 
 use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Http, NetError, SourceOutcome, epoch, id_string, is_slug, push_error};
+use super::boards::{BoardFetch, fetch_boards};
+use super::{Http, NetError, SourceOutcome, epoch, id_string, is_slug};
 use crate::posting::{DateSource, Posting, Salary};
 
 pub const BASE: &str = "https://api.lever.co";
@@ -115,18 +117,16 @@ fn to_posting(company: &str, j: Job) -> Option<Posting> {
 }
 
 pub(crate) async fn fetch(http: &Arc<Http>, companies: &[String], out: &mut SourceOutcome) {
-    for company in companies {
-        let url = http.url(BASE, &format!("/v0/postings/{company}?mode=json"));
-        if !is_slug(company) {
-            push_error(out, NetError::BadInput { url, reason: format!("invalid Lever site name {company:?}") });
-            continue;
-        }
-        match http.get_json::<Vec<Job>>(&url, true).await {
-            Ok(Some(jobs)) => out.postings.extend(jobs.into_iter().filter_map(|j| to_posting(company, j))),
-            Ok(None) => {}
-            Err(e) => push_error(out, e),
-        }
+    fetch_boards(http, companies, out, |http, company| async move { fetch_board(&http, &company).await }).await
+}
+
+async fn fetch_board(http: &Http, company: &str) -> BoardFetch {
+    let url = http.url(BASE, &format!("/v0/postings/{company}?mode=json"));
+    if !is_slug(company) {
+        return BoardFetch::failed(NetError::BadInput { url, reason: format!("invalid Lever site name {company:?}") });
     }
+    let got = http.get_json::<Vec<Job>>(&url, true).await;
+    BoardFetch::single(got.map(|j| j.map(|jobs| jobs.into_iter().filter_map(|j| to_posting(company, j)).collect())))
 }
 
 #[cfg(test)]

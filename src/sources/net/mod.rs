@@ -1,11 +1,13 @@
-//! Public feeds and APIs over HTTP: HN (Algolia + Firebase), Greenhouse, Lever, RemoteOK,
-//! Remotive, Arbeitnow and RSS/Atom/JSON Feed.
+//! Public feeds and APIs over HTTP: HN (Algolia + Firebase), Greenhouse, Lever, Ashby,
+//! SmartRecruiters, Workable, RemoteOK, Remotive, Arbeitnow and RSS/Atom/JSON Feed.
 //!
 //! In: a [`NetSource`] (what to fetch), [`NetOptions`] (where, how politely) and the
 //! conditional-request [`State`] of earlier runs. Out: a [`SourceOutcome`] with unfinished
 //! [`Posting`]s (the caller calls [`Posting::finish`] and stores them), per-URL errors, and a
 //! [`StateUpdate`] the caller commits with [`State::commit`] only after the postings are stored,
-//! so a crash between the two re-fetches instead of losing data.
+//! so a crash between the two re-fetches instead of losing data. ATS board sources also return
+//! the [`BoardListing`] of every board fetched completely, for [`crate::lifecycle`] snapshots
+//! (many boards at once: [`boards`]).
 //!
 //! Shared behaviour, implemented once in [`Http`]:
 //! - a User-Agent naming the tool and a contact URL; gzip; a per-request timeout;
@@ -26,6 +28,8 @@
 //! including pagination links the server returns, so a mirror or a test server is never bypassed.
 
 pub mod arbeitnow;
+pub mod ashby;
+pub mod boards;
 pub mod feed;
 pub mod greenhouse;
 pub mod hn_api;
@@ -33,6 +37,8 @@ pub mod lever;
 pub mod remoteok;
 pub mod remotive;
 mod reset;
+pub mod smartrecruiters;
+pub mod workable;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -49,6 +55,7 @@ use reqwest::header::{ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MO
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 
+use crate::lifecycle::BoardListing;
 use crate::posting::Posting;
 pub use reset::StateReset;
 
@@ -78,6 +85,8 @@ pub enum NetError {
     StateIo { path: PathBuf, source: std::io::Error },
     #[error("{}: invalid state file: {reason}", path.display())]
     StateParse { path: PathBuf, reason: String },
+    #[error("boards file {}: {source}", path.display())]
+    BoardsFile { path: PathBuf, source: std::io::Error },
 }
 
 impl NetError {
@@ -115,6 +124,18 @@ pub enum NetSource {
     Feed {
         urls: Vec<String>,
     },
+    /// Ashby job boards, by board (organisation) name.
+    Ashby {
+        boards: Vec<String>,
+    },
+    /// SmartRecruiters companies, by company identifier.
+    SmartRecruiters {
+        companies: Vec<String>,
+    },
+    /// Workable accounts, by account slug.
+    Workable {
+        accounts: Vec<String>,
+    },
 }
 
 impl NetSource {
@@ -128,7 +149,32 @@ impl NetSource {
             NetSource::Remotive => "remotive",
             NetSource::Arbeitnow => "arbeitnow",
             NetSource::Feed { .. } => "feed",
+            NetSource::Ashby { .. } => "ashby",
+            NetSource::SmartRecruiters { .. } => "smartrecruiters",
+            NetSource::Workable { .. } => "workable",
         }
+    }
+
+    /// The boards of an ATS board source (`None` for the other sources).
+    pub fn boards_mut(&mut self) -> Option<&mut Vec<String>> {
+        match self {
+            NetSource::Greenhouse { boards } | NetSource::Ashby { boards } => Some(boards),
+            NetSource::Lever { companies } | NetSource::SmartRecruiters { companies } => Some(companies),
+            NetSource::Workable { accounts } => Some(accounts),
+            _ => None,
+        }
+    }
+
+    /// True for the ATS board sources, whose complete fetches are lifecycle snapshots.
+    pub fn has_boards(&self) -> bool {
+        matches!(
+            self,
+            NetSource::Greenhouse { .. }
+                | NetSource::Lever { .. }
+                | NetSource::Ashby { .. }
+                | NetSource::SmartRecruiters { .. }
+                | NetSource::Workable { .. }
+        )
     }
 }
 
@@ -157,6 +203,9 @@ pub struct NetOptions {
     pub retry_after_cap: Duration,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
+    /// Posting ids already stored: sources that need a request per posting for its text
+    /// (SmartRecruiters) skip those requests for these ids (the board listing still names them).
+    pub known_ids: Arc<HashSet<String>>,
 }
 
 impl Default for NetOptions {
@@ -173,6 +222,7 @@ impl Default for NetOptions {
             backoff_max: Duration::from_secs(30),
             retry_after_cap: Duration::from_secs(120),
             progress: false,
+            known_ids: Arc::default(),
         }
     }
 }
@@ -194,6 +244,11 @@ pub struct SourceOutcome {
     pub not_modified: u64,
     /// Commit with [`State::commit`] after the postings are stored.
     pub pending_state: StateUpdate,
+    /// ATS board sources: boards asked for (distinct).
+    pub boards: usize,
+    /// ATS board sources: the listing of each board fetched completely (no failed request, no
+    /// cut-short pagination), in board order; the lifecycle snapshot of this fetch.
+    pub listings: Vec<BoardListing>,
 }
 
 impl SourceOutcome {
@@ -298,6 +353,9 @@ pub async fn fetch(src: &NetSource, opts: &NetOptions, state: &State) -> SourceO
         NetSource::Remotive => remotive::fetch(&http, &mut out).await,
         NetSource::Arbeitnow => arbeitnow::fetch(&http, &mut out).await,
         NetSource::Feed { urls } => feed::fetch(&http, urls, &mut out).await,
+        NetSource::Ashby { boards } => ashby::fetch(&http, boards, &mut out).await,
+        NetSource::SmartRecruiters { companies } => smartrecruiters::fetch(&http, companies, &mut out).await,
+        NetSource::Workable { accounts } => workable::fetch(&http, accounts, &mut out).await,
     }
     let mut seen = HashSet::new();
     out.postings.retain(|p| seen.insert(p.id.clone()));
