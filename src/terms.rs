@@ -274,6 +274,40 @@ mod tests {
     }
 
     #[test]
+    fn counts_postings_per_month_and_source_once_per_term() {
+        use crate::posting::Posting;
+        let dir = tempfile::tempdir().unwrap();
+        let rows = [
+            ("hn:1", "hn", "2024-01", "htmx htmx HTMX"),
+            ("hn:2", "hn", "2024-01", "no match: xhtmx"),
+            ("gh:1", "greenhouse", "2024-01", "htmx and c++"),
+            ("hn:3", "hn", "2024-02", "C++ only"),
+        ];
+        let postings = rows
+            .iter()
+            .map(|(id, src, month, text)| {
+                let mut p = Posting::new(*id, *src, *text);
+                p.month = month.to_string();
+                p.finish(chrono::Utc::now())
+            })
+            .collect();
+        crate::store::Store::open(dir.path(), false).unwrap().append(postings).unwrap();
+        let terms = [Term::literal("htmx").unwrap(), Term::literal("c++").unwrap()];
+        let c = count(dir.path(), &Selection::default(), &terms).unwrap();
+        assert!(c.problems.is_empty());
+        let cell = |m: &str, s: &str| c.cells[&(m.to_string(), s.to_string())].clone();
+        assert_eq!(cell("2024-01", "hn"), TermCell { postings: 2, mentions: vec![1, 0] });
+        assert_eq!(cell("2024-01", "greenhouse"), TermCell { postings: 1, mentions: vec![1, 1] });
+        assert_eq!(cell("2024-02", "hn"), TermCell { postings: 1, mentions: vec![0, 1] });
+        assert_eq!(c.series(1).values().sum::<u64>(), 2);
+        assert_eq!(c.rows().len(), 6);
+        let sel = Selection { since: Some("2024-02".into()), sources: vec!["hn".into()], ..Default::default() };
+        let c = count(dir.path(), &sel, &terms).unwrap();
+        assert_eq!(c.cells.len(), 1);
+        assert_eq!(c.series(1)[&("2024-02".to_string(), "hn".to_string())], 1);
+    }
+
+    #[test]
     fn names_are_checked_against_keyword_ids() {
         let tax = Taxonomy::builtin().unwrap();
         let err = parse(&["rust".into()], &[], &tax).unwrap_err();
