@@ -641,7 +641,12 @@ pub fn generate(req: &ReportRequest<'_>) -> Result<(Analysis, Option<Report>), G
             ("scorecard.png".into(), "Scorecard: the article's claims".into(), claims::scorecard(&verdicts, &opts)?),
         );
     }
-    let explore = explore_data(&a, req);
+    let mut explore = explore_data(&a, req);
+    if let Some(c) = &term_counts {
+        for (i, n) in c.names.iter().enumerate() {
+            explore.add_series(explore::SeriesKind::Term, n, n, &c.series(i));
+        }
+    }
     let mut rep = build(req.tax, &rows, csv, &verdicts, extra, &opts, Some(&explore))?;
     let em_opts = crate::emerging::EmergingOptions { sources: req.selection.sources.clone(), ..Default::default() };
     let em = crate::emerging::find(req.data, req.tax, &em_opts);
