@@ -632,7 +632,8 @@ pub struct TrendsArgs {
     pub format: TableFormat,
 
     /// What a period counts: `new` postings (by publish date, else first seen) or postings `open`
-    /// during the period (ATS boards: first seen to closed, from snapshots; other sources: their month).
+    /// during each month (`--by month` only; ATS boards: first seen until closed, from snapshots;
+    /// other sources: their own month).
     #[arg(long, value_enum, default_value_t = Measure::New)]
     pub measure: Measure,
 }

@@ -221,13 +221,14 @@ async fn run_net(
     let mut ns = ns.clone();
     if let Err(e) = super::ingest_net::add_boards_file(&mut ns, src.boards_file.as_deref()) {
         // This source cannot start; the others go on.
-        eprintln!("{}: {e:#}", src.name());
+        let e = super::error_message(&e);
+        eprintln!("{}: {e}", src.name());
         return Ok(SourceRecord {
             name: src.name(),
             kind: src.kind.as_str().into(),
             new: 0,
             known: 0,
-            errors: vec![format!("{e:#}")],
+            errors: vec![e],
             unreachable: false,
             seconds: 0.0,
         });

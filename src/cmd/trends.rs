@@ -43,6 +43,12 @@ pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
         crate::trends::keyword_order(&tax, &opts)?;
     }
     let wants = Wants { facts: args.roles || args.salary, predictions: Vec::new() };
+    if args.measure == crate::cli::Measure::Open && args.filter.by != crate::cli::Period::Month {
+        // A posting open in several months of a quarter would count once per month: refused
+        // until periods longer than a month count distinct postings.
+        eprintln!("jobtrend: error: --measure open counts per month only (use --by month)");
+        return Ok(ExitCode::from(crate::exit::FATAL));
+    }
     let analysed = match args.measure {
         crate::cli::Measure::New => super::analyse(&cli.data, &tax, &selection(&args.filter), &wants)?,
         crate::cli::Measure::Open => open(&cli.data, &tax, &selection(&args.filter), &wants)?,

@@ -374,6 +374,10 @@ async fn lifecycle_over_snapshots_added_unchanged_removed_failed_back_and_open_t
     let want: BTreeMap<String, u64> =
         [("2026-04", 2), ("2026-05", 3)].into_iter().map(|(m, n)| (m.to_string(), n)).collect();
     assert_eq!(postings_per_period(&since.stdout), want);
+    let quarter =
+        run_at("2026-05-16T00:00:00Z", args(&["--data", &d, "trends", "--measure", "open", "--by", "quarter"])).await;
+    assert_eq!(quarter.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&quarter.stderr).contains("--measure open counts per month only"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -486,4 +490,41 @@ async fn a_304_is_an_unchanged_snapshot_that_keeps_postings_open() {
     let (lives, _) = jobtrend::lifecycle::load(&data);
     let l = &lives["ashby:acme:job-1"];
     assert_eq!((l.first_seen, l.last_seen, l.closed_at), (t("2026-01-20T00:00:00Z"), t("2026-02-20T00:00:00Z"), None));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_reads_boards_files_from_the_config_and_a_missing_one_fails_only_its_source() {
+    let server = MockServer::start().await;
+    serve(&server, "/api/v1/widget/accounts/globex", fx("workable/account.json")).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/widget/accounts/gone"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let dir = common::tempdir();
+    std::fs::write(dir.path().join("accounts.txt"), "globex\ngone\n").unwrap();
+    let cfg = dir.path().join("jobtrend.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "data = \"data\"\nreports = \"reports\"\n[[sources]]\nkind = \"workable\"\nboards_file = \"accounts.txt\"\n\
+             base_url = \"{uri}\"\n[[sources]]\nkind = \"ashby\"\nname = \"missing\"\nboards_file = \"nope.txt\"\n\
+             base_url = \"{uri}\"\n",
+            uri = server.uri()
+        ),
+    )
+    .unwrap();
+    let out = run_at("2026-02-20T00:00:00Z", args(&["run", "--config", cfg.to_str().unwrap()])).await;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("accounts/gone?details=true: HTTP 404"), "{err}");
+    assert!(err.contains("missing: boards file ") && err.contains("nope.txt"), "{err}");
+    let data = dir.path().join("data");
+    let (snaps, _) = jobtrend::lifecycle::read_snapshots(&data, Some("workable"));
+    assert_eq!(snaps.iter().map(|s| s.board.as_str()).collect::<Vec<_>>(), vec!["globex"]);
+    assert_eq!(snaps[0].fetched_at, t("2026-02-20T00:00:00Z"));
+    let runs = common::read(&data.join("runs.jsonl"));
+    let rec: Value = serde_json::from_str(runs.lines().last().unwrap()).unwrap();
+    assert_eq!(rec["sources"][0]["new"], 2);
+    assert_eq!(rec["sources"][1]["errors"].as_array().map(Vec::len), Some(1));
 }

@@ -118,6 +118,37 @@ pub fn read_boards_file(path: &Path) -> Result<Vec<String>, NetError> {
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn at_most_8_boards_in_flight_results_in_board_order() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let http = Arc::new(Http::new(&super::super::NetOptions::default(), &super::super::State::default()));
+        let (now, max) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let boards: Vec<String> = (0..20).map(|i| format!("b{i:02}")).collect();
+        let mut out = SourceOutcome::default();
+        let one = |_http: Arc<Http>, b: String| {
+            let (now, max) = (now.clone(), max.clone());
+            async move {
+                let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                max.fetch_max(n, Ordering::SeqCst);
+                for _ in 0..5 {
+                    tokio::task::yield_now().await;
+                }
+                now.fetch_sub(1, Ordering::SeqCst);
+                if b == "b03" {
+                    return BoardFetch::failed(NetError::BadInput { url: "u".into(), reason: "b03 failed".into() });
+                }
+                BoardFetch { listing: Some(Listing::Ids(vec![format!("x:{b}:1")])), ..Default::default() }
+            }
+        };
+        fetch_boards(&http, &boards, &mut out, one).await;
+        assert_eq!(max.load(Ordering::SeqCst), BOARD_CONCURRENCY);
+        assert_eq!(out.boards, 20);
+        assert_eq!(out.errors, vec!["u: b03 failed".to_string()]);
+        let listed: Vec<&str> = out.listings.iter().map(|l| l.board.as_str()).collect();
+        let want: Vec<&str> = boards.iter().map(String::as_str).filter(|b| *b != "b03").collect();
+        assert_eq!(listed, want);
+    }
+
     #[test]
     fn boards_file_lines() {
         let t = "# boards\nacme\n  globex  # trailing comment\n\nacme\n#initech\numbrella\r\n";
