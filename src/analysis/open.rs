@@ -73,7 +73,10 @@ pub fn analyse_open(
     for p in &set.parts {
         months.entry(p.month.as_str()).or_default().push(p);
     }
-    let read_sel = Selection { since: None, until: None, sources: sel.sources.clone() };
+    // Open postings are counted per source as stored: the duplicates plan is made per month of
+    // publication, which is not the month a posting is open in (`--dedup` does not apply here).
+    let read_sel =
+        Selection { since: None, until: None, sources: sel.sources.clone(), dedup: crate::dedup::Dedup::None };
     let (lo, hi) = (sel.since.as_deref().and_then(month_index), sel.until.as_deref().and_then(month_index));
     let problems = std::sync::Mutex::new(set.problems.clone());
     let ids: HashMap<&str, usize> = tax.keywords().iter().enumerate().map(|(i, k)| (k.id.as_str(), i)).collect();
@@ -94,7 +97,7 @@ pub fn analyse_open(
         for ((m, source), c) in cells {
             let mut one = BTreeMap::new();
             one.insert(source, c);
-            out.merge(&month_name(m), one);
+            out.merge(&month_name(m), (one, BTreeMap::new()));
         }
     }
     let mut problems = problems.into_inner().expect("not poisoned");
