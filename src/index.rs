@@ -16,10 +16,11 @@
 //!   Directories of older fps are kept (a taxonomy switched back costs nothing); `stats` lists them
 //!   with their sizes and they can be deleted at any time.
 //! - **Writes** are atomic (hidden `.idx-*.tmp` + rename; Snappy, [`COMPRESSION`]) and happen
-//!   without the writer lock: ingest writes one index part after each postings part ([`part_hook`]); analysis commands
-//!   call [`ensure_index`], which matches only the parts that have no index file under the current
-//!   fp. Two readers building the same part rename identical content: the race is harmless.
-//!   Readers ignore temp files; the next lock holder removes leftovers ([`remove_temp_files`]).
+//!   without the writer lock: ingest writes one index part after each postings part
+//!   ([`part_hook`]); analysis commands call [`ensure_index`], which matches only the parts that
+//!   have no index file under the current fp; `compact` merges index parts with their parts. Two
+//!   readers building the same part rename identical content: the race is harmless. Readers ignore
+//!   temp files; the next lock holder removes leftovers ([`remove_temp_files`]).
 //! - When the data directory is not writable, [`ensure_index`] matches in memory for this command
 //!   and warns once.
 
