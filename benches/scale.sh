@@ -5,7 +5,9 @@
 #      else $CARGO_TARGET_DIR/release/jobtrend) and the generator (`cargo build --release --example replicate`).
 # Out: a table of seconds and peak RSS (`/usr/bin/time -v`) for `trends`, `check` and `report` at each scale,
 #      the goals of issue 13 next to it, and the `run`-adds-one-month check (index parts matched by the run).
-#      1x is a real ingest (postings + index). 10x copies postings with text and index, one file per copy and part.
+#      1x is a real ingest (postings + index). 10x copies postings with text and index, one file per copy and part
+#      (980 parts); "10c" is the same 10x after `jobtrend compact` (parts of a month merged, their index parts
+#      merged with them: 94 parts, nothing re-matched).
 #      100x (5.4M postings) copies the index and postings WITHOUT text, the copies of a part merged into one file
 #      (as `compact` would): the analysis commands read only the index, so the text is not needed to measure
 #      them (a 100x copy with text is ~15 GB). Scratch: $JOBTREND_BENCH_DIR (default /tmp/jobtrend-scale).
@@ -58,6 +60,13 @@ for s in $scales; do
   measure "$s" check "$bin" --data "$d" check --format json
   measure "$s" report "$bin" --data "$d" report --out "$work/report-$s"
   rm -rf "$work/report-$s"
+  if [ "$s" = 10 ]; then
+    measure 10c compact "$bin" --data "$d" compact
+    measure 10c trends "$bin" --data "$d" trends --format csv
+    measure 10c check "$bin" --data "$d" check --format json
+    measure 10c report "$bin" --data "$d" report --out "$work/report-10c"
+    rm -rf "$work/report-10c"
+  fi
   [ "$s" = 1 ] || rm -rf "$d"
 done
 
@@ -79,6 +88,8 @@ t10=$(awk '$1 == 10 && $2 == "trends" {print $3}' "$results")
 echo
 echo "goals (issue 13):"
 [ -n "$t10" ] && echo "  10x trends <= 2x its 1x time: $t10 s vs 2 x $t1 s"
+t10c=$(awk '$1 == "10c" && $2 == "trends" {print $3}' "$results")
+[ -n "$t10c" ] && echo "  10x trends after compact <= 2x its 1x time: $t10c s vs 2 x $t1 s"
 awk '$1 == 10 && $2 == "trends" {print "  10x trends <= 250 MiB: " $4 " MiB"}
      $1 == 10 && $2 == "check" {print "  10x check <= 300 MiB: " $4 " MiB"}
      $1 == 100 && $2 == "trends" {print "  100x trends <= 5 s and <= 500 MiB: " $3 " s, " $4 " MiB"}' "$results"

@@ -52,10 +52,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 for c in &copies[1..] {
                     all.vstack_mut(c)?;
                 }
-                write(&to, &mut all)?;
+                write(&to, &mut all, is_postings)?;
             } else {
                 for (k, mut c) in copies.into_iter().enumerate() {
-                    write(&suffixed(&to, k), &mut c)?;
+                    write(&suffixed(&to, k), &mut c, is_postings)?;
                 }
             }
         }
@@ -96,9 +96,12 @@ fn suffixed(p: &Path, k: usize) -> PathBuf {
     p.with_file_name(format!("{stem}-r{k}.parquet"))
 }
 
-fn write(to: &Path, df: &mut DataFrame) -> Result<(), Box<dyn std::error::Error>> {
+/// Writes a copy with the compression jobtrend gives it (postings parts: zstd; index parts:
+/// [`jobtrend::index::COMPRESSION`]).
+fn write(to: &Path, df: &mut DataFrame, is_postings: bool) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(to.parent().ok_or("no parent")?)?;
     let f = std::fs::File::create(to)?;
-    ParquetWriter::new(f).with_compression(ParquetCompression::Zstd(None)).finish(df)?;
+    let compression = if is_postings { ParquetCompression::Zstd(None) } else { jobtrend::index::COMPRESSION };
+    ParquetWriter::new(f).with_compression(compression).finish(df)?;
     Ok(())
 }

@@ -29,6 +29,7 @@
 //!    candidate wins (salary context, an explicit period, a place in the first line); ties go to
 //!    the first in the text.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -532,26 +533,37 @@ fn period_word(p: &str) -> Option<&'static str> {
     })
 }
 
-/// Lowercased words of `s`, keeping `+`, `,` and friends as one-char tokens.
-fn words(s: &str) -> Vec<String> {
+/// Lowercased words of `s`, keeping `+`, `,` and friends as one-char tokens. A word that is
+/// ASCII without capitals (most are) and every one-char token borrow from `s`.
+fn words(s: &str) -> Vec<Cow<'_, str>> {
     let mut out = Vec::new();
-    let mut cur = String::new();
-    for c in s.chars() {
+    // Start of the current word, and whether it is ASCII without capitals so far.
+    let mut word: Option<(usize, bool)> = None;
+    for (i, c) in s.char_indices() {
         if c.is_alphanumeric() || c == '-' || c == '\'' {
-            cur.extend(c.to_lowercase());
+            let plain = c.is_ascii() && !c.is_ascii_uppercase();
+            word = Some(match word {
+                Some((a, p)) => (a, p && plain),
+                None => (i, plain),
+            });
         } else {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
+            if let Some((a, plain)) = word.take() {
+                out.push(lowercase(&s[a..i], plain));
             }
             if !c.is_whitespace() {
-                out.push(c.to_string());
+                out.push(Cow::Borrowed(&s[i..i + c.len_utf8()]));
             }
         }
     }
-    if !cur.is_empty() {
-        out.push(cur);
+    if let Some((a, plain)) = word {
+        out.push(lowercase(&s[a..], plain));
     }
     out
+}
+
+/// `w` lowercased (char by char, as `char::to_lowercase`); borrowed when `plain` says it already is.
+fn lowercase(w: &str, plain: bool) -> Cow<'_, str> {
+    if plain { Cow::Borrowed(w) } else { Cow::Owned(w.chars().flat_map(char::to_lowercase).collect()) }
 }
 
 fn is_stop(tok: &str) -> bool {
@@ -577,8 +589,8 @@ fn vetoed_after(after: &str) -> bool {
         if is_stop(w) {
             break;
         }
-        if VETO_AFTER.contains(&w.as_str())
-            && !(glued_plus && matches!(w.as_str(), "bonus" | "stock" | "signing" | "sign-on" | "relocation"))
+        if VETO_AFTER.contains(&&**w)
+            && !(glued_plus && matches!(&**w, "bonus" | "stock" | "signing" | "sign-on" | "relocation"))
         {
             return true;
         }
@@ -598,16 +610,16 @@ fn vetoed_before(before: &str) -> bool {
     let mut n = 0;
     let mut veto = false;
     for w in ws.iter().rev() {
-        if matches!(w.as_str(), "," | ";" | "." | "|" | "(" | ")" | "•" | "!" | "?" | "+")
+        if matches!(&**w, "," | ";" | "." | "|" | "(" | ")" | "•" | "!" | "?" | "+")
             || w.starts_with(|c: char| c.is_ascii_digit())
         {
             break;
         }
         if w.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '\'') {
-            if matches!(w.as_str(), "salary" | "position" | "role" | "compensation" | "wage") {
+            if matches!(&**w, "salary" | "position" | "role" | "compensation" | "wage") {
                 return false;
             }
-            veto |= VETO_BEFORE.contains(&w.as_str());
+            veto |= VETO_BEFORE.contains(&&**w);
             n += 1;
             if n >= 7 {
                 break;
@@ -627,7 +639,7 @@ const OTHER_CODES: &[&str] = &[
 fn foreign_code_near(before: &str, after: &str) -> bool {
     let b = words(before.rsplit('\n').next().unwrap_or(""));
     let a = words(after.split('\n').next().unwrap_or(""));
-    [b.last(), a.first()].into_iter().flatten().any(|w| OTHER_CODES.contains(&w.as_str()))
+    [b.last(), a.first()].into_iter().flatten().any(|w| OTHER_CODES.contains(&&**w))
 }
 
 /// The largest char boundary <= i.
@@ -646,7 +658,7 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
 }
 
 /// Place words of the first line that tell the currency of a bare amount.
-static PLACES: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
+static PLACES: LazyLock<(Vec<&'static str>, regex::RegexSet)> = LazyLock::new(|| {
     let rules: &[(&str, &str)] = &[
         (
             "USD",
@@ -664,18 +676,30 @@ static PLACES: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
         ("CAD", r"\b(?:toronto|vancouver|montreal|montréal|ottawa|calgary|canada|waterloo)\b"),
         ("AUD", r"\b(?:sydney|melbourne|brisbane|adelaide|australia)\b"),
     ];
-    rules.iter().map(|(c, re)| (*c, Regex::new(&format!("(?i){re}")).expect("place regex"))).collect()
+    let set = regex::RegexSet::new(rules.iter().map(|(_, re)| format!("(?i){re}"))).expect("place regex");
+    (rules.iter().map(|(c, _)| *c).collect(), set)
 });
 
 /// The currency of a bare amount (`120-150k`) from the places the first line names: the one
 /// region named, USD when none is, `None` when several regions are (`Berlin or NYC`).
 fn location_currency(first_line: &str) -> Option<&'static str> {
-    let found: Vec<&'static str> = PLACES.iter().filter(|(_, re)| re.is_match(first_line)).map(|(c, _)| *c).collect();
+    let (codes, set) = &*PLACES;
+    let found: Vec<&'static str> = set.matches(first_line).iter().map(|i| codes[i]).collect();
     match found.as_slice() {
         [] => Some("USD"),
         [one] => Some(one),
         _ => None,
     }
+}
+
+/// The first line of a text, as the candidates of one [`extract`] call see it.
+struct Head {
+    /// Its end (byte offset).
+    end: usize,
+    /// True when it has `|`-separated fields (an HN header line).
+    fields: bool,
+    /// [`location_currency`] of the first line, computed at most once per text.
+    currency: std::cell::OnceCell<Option<&'static str>>,
 }
 
 struct Candidate {
@@ -686,15 +710,18 @@ struct Candidate {
 /// The salary the text states, as stated (not annualised); `None` when it states none.
 pub fn extract(text: &str) -> Option<Salary> {
     let first_line_end = text.find('\n').unwrap_or(text.len());
-    let first_line_fields = text[..first_line_end].matches('|').count() >= 1;
+    let head = Head {
+        end: first_line_end,
+        fields: text[..first_line_end].matches('|').count() >= 1,
+        currency: std::cell::OnceCell::new(),
+    };
     let mut best: Option<Candidate> = None;
     let mut pos = 0;
     while pos < text.len() {
         let Some(caps) = CANDIDATE.captures_at(text, pos) else { break };
         let Some(whole) = caps.get(0) else { break };
         let mut resume = None;
-        if let Some(c) =
-            candidate(text, &caps, whole.start(), whole.end(), first_line_end, first_line_fields, &mut resume)
+        if let Some(c) = candidate(text, &caps, whole.start(), whole.end(), &head, &mut resume)
             && best.as_ref().is_none_or(|b| c.score > b.score)
         {
             best = Some(c);
@@ -711,10 +738,10 @@ fn candidate(
     caps: &regex::Captures<'_>,
     start: usize,
     end: usize,
-    first_line_end: usize,
-    first_line_fields: bool,
+    head: &Head,
     resume: &mut Option<usize>,
 ) -> Option<Candidate> {
+    let (first_line_end, first_line_fields) = (head.end, head.fields);
     let g = |name: &str| caps.name(name).map(|m| m.as_str());
     // Not glued to a word or a number before (`H1B`, `A100k`, `v2.5`).
     if let Some(prev) = text[..start].chars().next_back()
@@ -883,7 +910,7 @@ fn candidate(
             if !(k && (strong || in_first_line)) || foreign_code_near(before, after_short) {
                 return None;
             }
-            location_currency(&text[..first_line_end])?
+            (*head.currency.get_or_init(|| location_currency(&text[..first_line_end])))?
         }
     };
     if !(positive || explicit || k || lakh || range || plus || in_first_line) {
@@ -921,7 +948,7 @@ pub fn annualise(s: &Salary) -> Option<f64> {
 /// senior > junior; `mid` when none does.
 pub fn seniority(title_or_first_line: &str) -> &'static str {
     let ws = words(title_or_first_line);
-    let has = |set: &[&str]| ws.iter().any(|w| set.contains(&w.as_str()));
+    let has = |set: &[&str]| ws.iter().any(|w| set.contains(&&**w));
     let phrase = |a: &str, b: &str| ws.windows(2).any(|p| p[0] == a && p[1] == b);
     if has(&["principal", "distinguished", "fellow"]) {
         "principal"

@@ -23,7 +23,7 @@ pub fn run(cli: &Cli, args: &CompactArgs) -> anyhow::Result<ExitCode> {
     }
     if !cli.quiet || !sum.problems.is_empty() {
         eprintln!(
-            "{} parts -> {}: {} rows, {} duplicates removed, {} parts written, {} removed ({} index parts, {} temp files) in {:.2} s",
+            "{} parts -> {}: {} rows, {} duplicates removed, {} parts written, {} removed ({} index parts, {} temp files), {} index parts merged in {:.2} s",
             sum.parts_before,
             sum.parts_after,
             sum.rows_after,
@@ -32,6 +32,7 @@ pub fn run(cli: &Cli, args: &CompactArgs) -> anyhow::Result<ExitCode> {
             sum.parts_removed,
             sum.index_parts_removed,
             sum.temp_files_removed,
+            sum.index_parts_merged,
             sum.seconds
         );
     }

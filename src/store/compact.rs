@@ -11,6 +11,11 @@
 //!   of up to about `merge_below` bytes; a group is written as one new part (with only the rows
 //!   that stay), then its old parts are removed, each with its index parts
 //!   (`<data>/index/fp=*/month=M/<part name>`). A lone part without a dropped row is left as it is.
+//! - **The match index follows**: under each fingerprint where every old part of a group has an
+//!   index part, the new part gets one made of theirs (same rows, same order, filtered alike; its
+//!   `id` column checked against the new part's), so compacting costs no re-matching and leaves
+//!   fewer, larger index parts. Where one is missing or unreadable, the next analysis command
+//!   matches the new part.
 //! - **Kill at any moment**: the new part is written atomically before any old part goes, so
 //!   the dataset stays readable and loses nothing; at worst it holds some rows twice until the
 //!   next run, which finishes the job. Re-running on an exact dataset changes nothing.
@@ -54,6 +59,8 @@ pub struct CompactSummary {
     pub parts_written: usize,
     pub parts_removed: usize,
     pub index_parts_removed: usize,
+    /// Index parts written for merged parts from the index parts of the parts they replace.
+    pub index_parts_merged: usize,
     /// Unfinished `.part-*.tmp` files of killed writers removed.
     pub temp_files_removed: usize,
     /// Parts that could not be read (left as they are): `PATH: reason`.
@@ -212,8 +219,9 @@ fn rewrite(data: &Path, month: &str, group: &[&Part], sum: &mut CompactSummary) 
     let Some(mut df) = merged else { return Ok(()) };
     if df.height() > 0 {
         df.rechunk_mut();
-        write_frame(&dir, &new_part_name(&format!("compact-{}", std::process::id())), &mut df)?;
+        let part = write_frame(&dir, &new_part_name(&format!("compact-{}", std::process::id())), &mut df)?;
         sum.parts_written += 1;
+        sum.index_parts_merged += merge_index_parts(data, month, group, &part, &df);
     }
     for p in group {
         let name = p.path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
@@ -223,6 +231,64 @@ fn rewrite(data: &Path, month: &str, group: &[&Part], sum: &mut CompactSummary) 
         sum.duplicates_removed += p.dropped();
     }
     Ok(())
+}
+
+/// Writes the index part of the merged part `part` (rows `df`) under every fingerprint where each
+/// part of `group` has one; returns how many it wrote. Failures only cost a re-match later.
+fn merge_index_parts(data: &Path, month: &str, group: &[&Part], part: &Path, df: &DataFrame) -> usize {
+    let Some(name) = part.file_name() else { return 0 };
+    let mut written = 0;
+    for fp in index_fps(data) {
+        let dir = fp.join(format!("month={month}"));
+        let merged = match merged_index(&dir, group, df) {
+            Ok(Some(m)) => m,
+            Ok(None) => continue,
+            Err(e) => {
+                tracing::info!(
+                    "{}: index parts not merged ({e}); the next analysis matches the new part",
+                    dir.display()
+                );
+                continue;
+            }
+        };
+        let mut merged = merged;
+        match crate::index::write_atomic(&dir.join(name), &mut merged) {
+            Ok(()) => written += 1,
+            Err(e) => tracing::warn!("{e} (the next analysis command will match {})", part.display()),
+        }
+    }
+    written
+}
+
+/// The old index parts of `group` in `dir`, concatenated and filtered like the postings; `None`
+/// when one is missing or does not line up with its postings part.
+fn merged_index(dir: &Path, group: &[&Part], df: &DataFrame) -> Result<Option<DataFrame>, PolarsError> {
+    let mut merged: Option<DataFrame> = None;
+    for p in group {
+        let Some(name) = p.path.file_name() else { return Ok(None) };
+        let path = dir.join(name);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let file = File::open(&path).map_err(|e| PolarsError::IO { error: e.into(), msg: None })?;
+        let ix = ParquetReader::new(file).finish()?;
+        if ix.height() != p.keep.len() {
+            return Ok(None);
+        }
+        let ix = ix.filter(&BooleanChunked::from_slice("keep".into(), &p.keep))?;
+        match merged.as_mut() {
+            None => merged = Some(ix),
+            Some(m) => {
+                m.vstack_mut(&ix)?;
+            }
+        }
+    }
+    let Some(mut m) = merged else { return Ok(None) };
+    if !m.column("id")?.equals_missing(df.column("id")?) {
+        return Ok(None);
+    }
+    m.rechunk_mut();
+    Ok(Some(m))
 }
 
 /// The `fp=*` directories of `<data>/index`.

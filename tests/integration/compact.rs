@@ -245,3 +245,50 @@ fn shared_writers_take_no_lock_and_compact_does() {
     assert_eq!(names.len(), 1);
     assert!(names[0].matches('-').count() >= 5, "part-<time>-<host>-<pid>-<rand>-<seq>: {names:?}");
 }
+
+/// Moves every index part of `from` into `to` (same relative path), as [`merge_datasets`] does
+/// with the postings parts.
+fn merge_index(from: &Path, to: &Path) {
+    for f in walk(&from.join("index")).into_iter().filter(|p| p.extension().is_some_and(|x| x == "parquet")) {
+        let dest = to.join(f.strip_prefix(from).unwrap());
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::rename(&f, dest).unwrap();
+    }
+}
+
+#[test]
+fn compact_merges_index_parts_so_nothing_is_matched_again() {
+    let tmp = tempdir();
+    let (single, shared, other) = (tmp.path().join("single"), tmp.path().join("shared"), tmp.path().join("other"));
+    let (code, _, err) = run(&single, &["ingest", "html", "--json", fixture("html/hn").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let trends = |data: &Path| {
+        let out = jobtrend().arg("--data").arg(data).args(["-v", "trends", "--format", "csv"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8(out.stdout).unwrap(), crate::index::matched_now(&String::from_utf8_lossy(&out.stderr)))
+    };
+    let (want, _) = trends(&single);
+
+    // Two shared writers with overlapping shares, each with the index parts its ingest wrote.
+    let pages = hn_pages();
+    let half = pages.len() / 2;
+    shared_ingest(&shared, "w1", &pages[..half + 2]);
+    shared_ingest(&other, "w2", &pages[half - 2..]);
+    merge_datasets(&other, &shared);
+    merge_index(&other, &shared);
+    let index_parts = |data: &Path| {
+        walk(&data.join("index")).iter().filter(|p| p.extension().is_some_and(|x| x == "parquet")).count()
+    };
+    assert_eq!(index_parts(&shared), part_names(&shared).len());
+
+    let sum = compact(&shared);
+    assert!(sum["duplicates_removed"].as_u64().unwrap() > 0, "{sum}");
+    let written = sum["parts_written"].as_u64().unwrap();
+    assert!(written > 0, "{sum}");
+    assert_eq!(sum["index_parts_merged"].as_u64(), Some(written), "{sum}");
+    // One index part per postings part, none matched again, the same trends as one plain ingest.
+    assert_eq!(index_parts(&shared), part_names(&shared).len());
+    let (got, matched) = trends(&shared);
+    assert_eq!(matched, 0, "compact kept the index");
+    assert_eq!(got, want);
+}

@@ -40,7 +40,7 @@ fn parquet_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The number in "N matched now" of `-v` output.
-fn matched_now(stderr: &str) -> usize {
+pub(crate) fn matched_now(stderr: &str) -> usize {
     let line = stderr.lines().find(|l| l.contains("matched now")).unwrap_or_else(|| panic!("no index line: {stderr}"));
     let words: Vec<&str> = line.split_whitespace().collect();
     let i = words.iter().position(|w| *w == "matched").unwrap();
