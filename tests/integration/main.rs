@@ -1,6 +1,7 @@
 //! The one integration-test binary (each test binary links Polars: keep it to one).
 //! A module per verb or stage; shared helpers in `common`.
 
+mod backfill;
 mod charts;
 mod common;
 mod compact;
