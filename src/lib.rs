@@ -11,6 +11,7 @@
 //! Every stage is a library module; the binary (`main.rs`, `cli.rs`, `cmd/`) is glue.
 
 pub mod analysis;
+pub mod backfill;
 pub mod charts;
 pub mod cli;
 pub mod cmd;

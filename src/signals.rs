@@ -96,3 +96,17 @@ pub fn pause_point(files_done: usize) {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }
+
+/// Test hook, `JOBTREND_PAUSE_AFTER_MONTHS=N`: as [`pause_point`], after the N-th HN month of a
+/// backfill is stored (and its state written), so a test can kill the process right there.
+pub fn pause_after_months(months_done: usize) {
+    let at: Option<usize> = std::env::var("JOBTREND_PAUSE_AFTER_MONTHS").ok().and_then(|v| v.parse().ok());
+    if at != Some(months_done) {
+        return;
+    }
+    eprintln!("jobtrend: paused after {months_done} months (JOBTREND_PAUSE_AFTER_MONTHS), waiting for a signal");
+    let t = std::time::Instant::now();
+    while !stop_requested() && t.elapsed() < std::time::Duration::from_secs(120) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}

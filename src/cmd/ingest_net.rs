@@ -15,6 +15,7 @@ use anyhow::Context;
 use chrono::Utc;
 use serde::Serialize;
 
+use crate::backfill::{HnRange, backfill_hn, dataset_has_hn, hn_host, offline_hint};
 use crate::cli::{Cli, IngestSource, NetArgs};
 use crate::sources::net::{self, NetOptions, NetSource, State};
 
@@ -30,12 +31,16 @@ pub struct NetSummary {
     pub not_modified: u64,
     pub errors: Vec<String>,
     pub unreachable: bool,
-    /// Stopped by SIGINT/SIGTERM before the fetch finished: nothing of it was stored.
+    /// Stopped by SIGINT/SIGTERM before the fetch finished: nothing of it was stored (hn: the
+    /// months stored are kept, see `hn_months`).
     pub interrupted: bool,
     pub seconds: f64,
     /// ATS board sources only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<LifecycleSummary>,
+    /// hn only: threads complete before, to fetch, stored and failed in this run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hn_months: Option<crate::backfill::HnMonths>,
 }
 
 /// The lifecycle part of an ATS ingest: this fetch's snapshot and the source's counts after it.
@@ -160,6 +165,11 @@ pub fn run(cli: &Cli, src: &IngestSource) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().worker_threads(2).build()?;
     crate::signals::install();
+    if let NetSource::Hn { since, until, refresh } = &source {
+        let range = HnRange { since: since.clone(), until: until.clone(), refresh: *refresh };
+        let ctx = HnCtx { rt: &rt, opts: &opts, state_dir: &state_dir, started };
+        return ingest_hn(cli, args, &mut store, &mut state, &range, &ctx);
+    }
     let out = rt.block_on(async {
         tokio::select! {
             out = net::fetch(&source, &opts, &state) => Some(out),
@@ -197,10 +207,50 @@ pub fn run(cli: &Cli, src: &IngestSource) -> anyhow::Result<ExitCode> {
         interrupted: false,
         seconds: started.elapsed().as_secs_f64(),
         lifecycle,
+        hn_months: None,
     };
     print_summary(cli, &sum, args.common.json)?;
     let damaged = if store.damaged().is_empty() { crate::exit::OK } else { crate::exit::PARTIAL };
     Ok(ExitCode::from(exit_code(&sum).max(damaged)))
+}
+
+struct HnCtx<'a> {
+    rt: &'a tokio::runtime::Runtime,
+    opts: &'a NetOptions,
+    state_dir: &'a std::path::Path,
+    started: Instant,
+}
+
+/// `ingest hn`: the months stored one at a time ([`crate::backfill`]).
+fn ingest_hn(
+    cli: &Cli,
+    args: &NetArgs,
+    store: &mut crate::store::Store,
+    state: &mut State,
+    range: &HnRange,
+    ctx: &HnCtx<'_>,
+) -> anyhow::Result<ExitCode> {
+    let sum = backfill_hn(store, ctx.rt, range, ctx.opts, state, ctx.state_dir)
+        .with_context(|| format!("could not write the dataset in {}", cli.data.display()))?;
+    let out = NetSummary {
+        source: sum.outcome.name.clone(),
+        postings_found: sum.found,
+        new: sum.new,
+        known: sum.known,
+        requests: sum.outcome.requests,
+        not_modified: 0,
+        errors: sum.outcome.errors.clone(),
+        unreachable: sum.outcome.unreachable,
+        interrupted: sum.interrupted,
+        seconds: ctx.started.elapsed().as_secs_f64(),
+        hn_months: Some((&sum).into()),
+    };
+    print_summary(cli, &out, args.common.json)?;
+    if out.unreachable && !dataset_has_hn(&cli.data) {
+        eprintln!("{}", offline_hint(&hn_host(args.base_url.as_deref())));
+    }
+    let damaged = if store.damaged().is_empty() { crate::exit::OK } else { crate::exit::PARTIAL };
+    Ok(ExitCode::from(exit_code(&out).max(damaged)))
 }
 
 /// 0 when every request succeeded, 1 otherwise (or when interrupted).
@@ -215,7 +265,9 @@ fn print_summary(cli: &Cli, sum: &NetSummary, json: bool) -> anyhow::Result<()> 
     for e in &sum.errors {
         eprintln!("{}: {e}", sum.source);
     }
-    if sum.interrupted {
+    if let (true, Some(m)) = (sum.interrupted, &sum.hn_months) {
+        eprintln!("{}: {}", sum.source, m.interruption());
+    } else if sum.interrupted {
         eprintln!(
             "{}: interrupted before the fetch finished: nothing stored, the next run fetches it again",
             sum.source

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::analysis::Selection;
+use crate::backfill::{HnRange, backfill_hn, dataset_has_hn, hn_host, offline_hint};
 use crate::cli::{Cli, RunArgs};
 use crate::config::{RunConfig, SourceConfig, SourceKind};
 use crate::ingest::{HtmlOptions, STOP, ingest_html};
@@ -95,6 +96,9 @@ pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
         let t0 = std::time::Instant::now();
         let rec = match net_source(src) {
             None => run_html(&mut store, src, progress)?,
+            Some(NetSource::Hn { since, until, refresh }) => {
+                run_hn(&mut store, src, &rt, &HnRange { since, until, refresh }, progress)?
+            }
             Some(ns) => rt.block_on(run_net(&mut store, src, &ns, progress))?,
         };
         let rec = SourceRecord { seconds: t0.elapsed().as_secs_f64(), ..rec };
@@ -267,6 +271,40 @@ async fn run_net(
         known: st.known,
         errors: out.errors,
         unreachable: out.unreachable,
+        seconds: 0.0,
+    })
+}
+
+/// The HN source: every month not yet complete, each stored as it is fetched (the backfill).
+fn run_hn(
+    store: &mut Store,
+    src: &SourceConfig,
+    rt: &tokio::runtime::Runtime,
+    range: &HnRange,
+    progress: bool,
+) -> anyhow::Result<SourceRecord> {
+    let state_dir = store.data_dir().join("state");
+    let mut state = State::load(&state_dir).with_context(|| format!("could not read {}", state_dir.display()))?;
+    let opts = NetOptions { base_url: src.base_url.clone(), progress, ..Default::default() };
+    let sum = backfill_hn(store, rt, range, &opts, &mut state, &state_dir)
+        .with_context(|| format!("could not store the HN months in {}", store.data_dir().display()))?;
+    let mut errors = sum.outcome.errors.clone();
+    for e in &errors {
+        eprintln!("{}: {e}", src.name());
+    }
+    if sum.interrupted {
+        errors.push(sum.interruption());
+    }
+    if sum.outcome.unreachable && !dataset_has_hn(store.data_dir()) {
+        eprintln!("{}", offline_hint(&hn_host(src.base_url.as_deref())));
+    }
+    Ok(SourceRecord {
+        name: src.name(),
+        kind: src.kind.as_str().into(),
+        new: sum.new,
+        known: sum.known,
+        errors,
+        unreachable: sum.outcome.unreachable,
         seconds: 0.0,
     })
 }

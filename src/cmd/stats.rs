@@ -23,6 +23,16 @@ struct SourceRow {
     months: u64,
     /// Months between the first and the last with no posting from this source.
     missing_months: Vec<String>,
+    /// Who the source speaks for (`crate::sources::audience`).
+    audience: String,
+    /// Postings with a date.
+    with_date: u64,
+    /// Distinct boards (ATS) or sites (web pages, feeds) seen; absent for single-venue sources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    units: Option<u64>,
+    /// What `units` counts: `companies` or `sites`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -100,10 +110,20 @@ fn collect(cli: &Cli) -> anyhow::Result<Stats> {
                 last_month: r.month.clone(),
                 months: 1,
                 missing_months: Vec::new(),
+                audience: String::new(),
+                with_date: 0,
+                units: None,
+                unit: None,
             }),
         }
     }
+    let profiles = crate::sources::audience::profile(&cli.data)?;
     for s in &mut sources {
+        s.with_date = months.iter().filter(|r| r.source == s.source).map(|r| r.with_date).sum();
+        let p = profiles.sources.iter().find(|p| p.source == s.source);
+        s.audience = p.map_or_else(|| crate::sources::audience::audience(&s.source, None), |p| p.audience.clone());
+        s.units = p.and_then(|p| p.units);
+        s.unit = p.and_then(|p| p.unit.clone());
         let have: std::collections::HashSet<&str> =
             months.iter().filter(|r| r.source == s.source).map(|r| r.month.as_str()).collect();
         s.missing_months =
@@ -185,6 +205,7 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
                 format!(", none in {}", s.missing_months.join(" "))
             }
         );
+        println!("  {:<12} {}", "", s.audience);
     }
     if !st.months.is_empty() {
         println!("\n  {:<12} {:<8} {:>8} {:>9}", "source", "month", "postings", "with date");

@@ -87,7 +87,40 @@ pub struct ReportOptions {
     pub period_name: String,
     /// e.g. "hn: 54,299 postings, 2018-03..2026-01".
     pub source_note: String,
+    /// Every source of the dataset, for the "Sources" section.
+    pub sources: Vec<ReportSource>,
 }
+
+/// A source of the dataset as the "Sources" section shows it.
+#[derive(Debug, Clone)]
+pub struct ReportSource {
+    pub profile: crate::sources::audience::SourceProfile,
+    /// Its postings are part of this report's analysis (samples beside real data, or sources
+    /// outside the selection, are not).
+    pub analysed: bool,
+}
+
+/// The cells of the "Sources" table: source, audience, postings, with a date, coverage, analysed.
+fn source_cells(o: &ReportOptions) -> Vec<[String; 6]> {
+    o.sources
+        .iter()
+        .map(|r| {
+            let p = &r.profile;
+            [
+                p.source.clone(),
+                p.audience.clone(),
+                p.postings.to_string(),
+                p.with_date.to_string(),
+                p.coverage(),
+                if r.analysed { "yes" } else { "no" }.to_string(),
+            ]
+        })
+        .collect()
+}
+
+const SOURCES_HEAD: [&str; 6] = ["source", "audience", "postings", "with a date", "coverage", "in this report"];
+const SOURCES_NOTE: &str =
+    "Each source speaks for its own audience: weigh the per-source verdicts (\"by source\") by it.";
 
 /// The files of a report, by name, in a stable order.
 #[derive(Debug, Default)]
@@ -419,6 +452,17 @@ fn index_md(
         "Are the shifts predicted by \"The State of Backend Engineering in 2026\" happening? Source: {}.\n\n",
         md_cell(&o.source_note)
     ));
+    if !o.sources.is_empty() {
+        s.push_str(&format!(
+            "## Sources\n\n{SOURCES_NOTE}\n\n| {} |\n|---|---|---|---|---|---|\n",
+            SOURCES_HEAD.join(" | ")
+        ));
+        for row in source_cells(o) {
+            let cells: Vec<String> = row.iter().map(|c| md_cell(c)).collect();
+            s.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+        s.push('\n');
+    }
     if !verdicts.is_empty() {
         s.push_str("## Verdicts on the article's claims\n\n![scorecard](scorecard.png)\n\n");
         s.push_str(
@@ -490,6 +534,18 @@ fn index_html(
     ));
     if explore.is_some() {
         s.push_str("<p><a href=\"#explore\">Explore the data</a>: any keyword or role, compared, per month, quarter or year.</p>\n");
+    }
+    if !o.sources.is_empty() {
+        s.push_str(&format!("<h2>Sources</h2>\n<p>{}</p>\n<table><tr>", e(SOURCES_NOTE)));
+        for h in SOURCES_HEAD {
+            s.push_str(&format!("<th>{}</th>", e(h)));
+        }
+        s.push_str("</tr>\n");
+        for row in source_cells(o) {
+            let cells: Vec<String> = row.iter().map(|c| format!("<td>{}</td>", e(c))).collect();
+            s.push_str(&format!("<tr>{}</tr>\n", cells.concat()));
+        }
+        s.push_str("</table>\n");
     }
     if !verdicts.is_empty() {
         s.push_str("<h2>Verdicts on the article's claims</h2>\n<p><img src=\"scorecard.png\" alt=\"scorecard\"></p>\n<table><tr><th>claim</th><th>verdict</th><th>window</th><th>effect</th><th>95% interval</th><th>threshold</th><th>p (Holm)</th><th>n</th><th>chart</th></tr>\n");
@@ -631,6 +687,7 @@ pub fn generate(req: &ReportRequest<'_>) -> Result<(Analysis, Option<Report>), G
         }
         .to_string(),
         source_note: a.source_note(),
+        sources: report_sources(req.data, &a),
     };
     let verdicts = claims::verdict_rows(&a.claims, &a.evaluations(), &opts);
     let mut extra = claims::extra_charts(&a, &opts)?;
@@ -660,6 +717,13 @@ fn explore_data(a: &Analysis, req: &ReportRequest<'_>) -> explore::ExploreData {
     let given = crate::keywords::split_ids(&req.trend.keywords);
     let defaults: Vec<&str> = if given.is_empty() { THEMES[0].2.to_vec() } else { given };
     explore::ExploreData::from_analysis(a, req.tax, req.trend.by, req.trend.min_postings, &defaults)
+}
+
+/// The dataset's sources with whether the analysis used them (an unreadable dataset: none).
+fn report_sources(data: &Path, a: &Analysis) -> Vec<ReportSource> {
+    let analysed: std::collections::BTreeSet<&str> = a.cells.keys().map(|(_, s)| s.as_str()).collect();
+    let profiles = crate::sources::audience::profile(data).map(|p| p.sources).unwrap_or_default();
+    profiles.into_iter().map(|p| ReportSource { analysed: analysed.contains(p.source.as_str()), profile: p }).collect()
 }
 
 /// [`generate`], then [`Report::write`] into `out` when there is a report.

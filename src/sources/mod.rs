@@ -6,6 +6,7 @@
 //! Saved pages are recognised by content, in this order: an HN item page ([`hn_html`]),
 //! schema.org JobPosting in JSON-LD or microdata ([`jsonld`]), anything else ([`generic_html`]).
 
+pub mod audience;
 pub mod generic_html;
 pub mod hn_html;
 pub mod jsonld;

@@ -2,6 +2,7 @@
 //! A module per verb or stage; shared helpers in `common`.
 
 mod ats;
+mod backfill;
 mod charts;
 mod common;
 mod compact;
