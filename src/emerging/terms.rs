@@ -143,6 +143,12 @@ pub const POSTING_WORDS: &[&str] = &[
     "gitlab",
     "resume",
     "cv",
+    "comp",
+    "headcount",
+    "tc",
+    "ote",
+    "req",
+    "reqs",
 ];
 
 /// Regions and cities of posting headers: no phrase starts or ends with one.
