@@ -406,6 +406,54 @@ mod tests {
         KeyRow { part: 0, row: i, source, time: day * 86_400_000, id: format!("{i}"), url, hash, repost }
     }
 
+    /// One in-memory index part of (id, source, url, content_hash, repost_key, day).
+    fn part(rows: &[(&str, &str, Option<&str>, &str, Option<&str>, i64)]) -> IndexPart {
+        let col = |name: &str, v: Vec<Option<&str>>| Column::from(Series::new(name.into(), v));
+        let df = DataFrame::new(
+            rows.len(),
+            vec![
+                col("id", rows.iter().map(|r| Some(r.0)).collect()),
+                col("source", rows.iter().map(|r| Some(r.1)).collect()),
+                col("url", rows.iter().map(|r| r.2).collect()),
+                col("content_hash", rows.iter().map(|r| Some(r.3)).collect()),
+                col("repost_key", rows.iter().map(|r| r.4).collect()),
+                Column::from(Series::new(
+                    "posted_at".into(),
+                    rows.iter().map(|r| r.5 * 86_400_000).collect::<Vec<_>>(),
+                )),
+            ],
+        )
+        .unwrap();
+        IndexPart { month: "2024-01".into(), postings: PathBuf::from("p"), data: PartData::Memory(df) }
+    }
+
+    #[test]
+    fn a_repost_window_opens_at_the_copy_that_counts() {
+        let k = Some("00000000000000aa");
+        let p = part(&[
+            ("hn:1", "hn", None, "01", k, 0),
+            ("hn:2", "hn", None, "01", k, 30),
+            ("hn:3", "hn", None, "01", k, 61),
+            ("hn:4", "hn", None, "01", k, 100),
+            ("hn:5", "hn", None, "02", None, 10),
+        ]);
+        let plan = plan(std::slice::from_ref(&p), &[], Dedup::Reposts);
+        use Status::*;
+        assert_eq!(plan.of(Path::new("p")).unwrap(), [Counted, Repost, Counted, Repost]);
+        assert_eq!(plan.reposts.get("hn"), Some(&2));
+        assert!(super::plan(&[p], &[], Dedup::Exact).status.is_empty(), "exact keeps reposts");
+    }
+
+    #[test]
+    fn copies_at_the_same_time_count_in_the_first_source_of_the_order() {
+        let u = Some("https://x.io/jobs/1");
+        // jsonld's id sorts first, greenhouse comes first in SOURCE_ORDER.
+        let p = part(&[("a:1", "jsonld", u, "01", None, 5), ("z:1", "greenhouse", u, "02", None, 5)]);
+        let plan = plan(&[p], &[], Dedup::Exact);
+        assert_eq!(plan.of(Path::new("p")).unwrap(), [Status::Copy]);
+        assert_eq!(plan.pairs, [PairCount { a: "greenhouse".into(), b: "jsonld".into(), by_url: 1, by_content: 0 }]);
+    }
+
     #[test]
     fn copies_group_transitively_one_per_source() {
         // 0: greenhouse A; 1: jsonld page of A (same URL); 2: feed copy of the page's text;
