@@ -298,6 +298,14 @@ fn group_copies(rows: &[KeyRow]) -> Vec<(&KeyRow, (u32, bool))> {
 /// The source names and key rows of every part (parts read and parsed in parallel). Empty when
 /// `exact` finds a single source: there is nothing to compare.
 fn read_all_keys(parts: &[IndexPart], sources: &[String], mode: Dedup) -> (Vec<String>, Vec<KeyRow>) {
+    // One selected source (the usual HN-only dataset) holds no cross-source copy: the `source`
+    // column alone (dictionary-encoded, cheap) tells, before the key columns are read.
+    if mode == Dedup::Exact {
+        let names = source_names(parts, sources);
+        if names.len() < 2 {
+            return (names, Vec::new());
+        }
+    }
     let read: Vec<Option<DataFrame>> = parts.par_iter().map(read_keys).collect();
     let mut names: Vec<String> = Vec::new();
     for df in read.iter().flatten() {
@@ -324,6 +332,37 @@ fn read_all_keys(parts: &[IndexPart], sources: &[String], mode: Dedup) -> (Vec<S
         })
         .collect();
     (names, per_part.into_iter().flatten().collect())
+}
+
+/// The selected sources present in `parts`, in order of first appearance.
+fn source_names(parts: &[IndexPart], sources: &[String]) -> Vec<String> {
+    let per_part: Vec<Vec<String>> = parts
+        .par_iter()
+        .map(|p| {
+            let df = match &p.data {
+                PartData::Memory(df) => df.select(["source"]).ok(),
+                PartData::File(path) => crate::index::read_parquet(path, &["source"]).ok(),
+            };
+            let Some(col) = df.as_ref().and_then(|d| d.column("source").ok()).and_then(|c| c.str().ok().cloned())
+            else {
+                return Vec::new();
+            };
+            let mut v: Vec<String> = Vec::new();
+            for s in col.iter().flatten() {
+                if (sources.is_empty() || sources.iter().any(|x| x == s)) && !v.iter().any(|n| n == s) {
+                    v.push(s.to_string());
+                }
+            }
+            v
+        })
+        .collect();
+    let mut names: Vec<String> = Vec::new();
+    for s in per_part.into_iter().flatten() {
+        if !names.contains(&s) {
+            names.push(s);
+        }
+    }
+    names
 }
 
 fn read_keys(p: &IndexPart) -> Option<DataFrame> {

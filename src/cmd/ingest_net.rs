@@ -243,6 +243,7 @@ fn ingest_hn(
         unreachable: sum.outcome.unreachable,
         interrupted: sum.interrupted,
         seconds: ctx.started.elapsed().as_secs_f64(),
+        lifecycle: None,
         hn_months: Some((&sum).into()),
     };
     print_summary(cli, &out, args.common.json)?;
