@@ -18,6 +18,7 @@ pub mod config;
 pub mod fsutil;
 pub mod index;
 pub mod ingest;
+pub mod ingest_crawl;
 pub mod keywords;
 pub mod posting;
 pub mod predictions;

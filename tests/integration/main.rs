@@ -18,3 +18,4 @@ mod spark;
 mod trends_cli;
 mod trends_report;
 mod trust;
+mod warc;

@@ -33,6 +33,7 @@ pub mod lever;
 pub mod remoteok;
 pub mod remotive;
 mod reset;
+pub mod stream;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
