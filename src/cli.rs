@@ -271,6 +271,65 @@ pub enum IngestSource {
     /// Workable accounts (apply.workable.com widget API), by account slug.
     #[command(after_help = BOARDS_HELP)]
     Workable(IngestBoardsArgs),
+    /// WARC files as Common Crawl publishes them (.warc.gz, or plain .warc), local or by URL:
+    /// the schema.org JobPostings of their HTML pages.
+    #[command(after_help = WARC_HELP)]
+    Warc(IngestWarcArgs),
+
+    /// Web Data Commons schema.org JobPosting extractions (N-Quads, .nq or .nq.gz), local or by URL.
+    #[command(after_help = WDC_HELP)]
+    Wdc(IngestWdcArgs),
+}
+
+const WARC_HELP: &str = "\
+Every `response` record with HTTP status 200 and an HTML payload is searched for JobPostings
+(JSON-LD and microdata); other records and pages without one are counted. Dates: datePosted,
+else the record's WARC-Date (date_source \"crawl\"). A broken record or gzip member is reported
+with its record number and offset, and the rest is read (exit 1).
+
+Examples:
+  jobtrend ingest warc CC-MAIN-20240301-00000.warc.gz
+  jobtrend ingest warc https://data.commoncrawl.org/crawl-data/CC-MAIN-2024-10/segments/.../x.warc.gz
+  jobtrend ingest warc --paths warc.paths.gz --json
+  jobtrend ingest warc --paths warc.paths --base-url http://mirror.local:8080";
+
+const WDC_HELP: &str = "\
+Quads are grouped per page (graph) and JobPosting node; nested nodes (hiringOrganization,
+jobLocation, baseSalary) are resolved within the page. Files sorted by page (as WDC publishes
+them) are read with one page in memory. Postings without a datePosted are skipped and counted.
+A line that is not an N-Quad is reported with its line number and the rest is read (exit 1).
+
+Examples:
+  jobtrend ingest wdc schema_org_JobPosting.part_0.gz
+  jobtrend ingest wdc part_0.nq.gz part_1.nq.gz --json";
+
+#[derive(Debug, Args, Clone)]
+pub struct IngestWarcArgs {
+    /// WARC files (.warc.gz or .warc) or http(s) URLs of them.
+    #[arg(value_name = "FILE_OR_URL", required_unless_present = "paths")]
+    pub inputs: Vec<String>,
+
+    /// A Common Crawl warc.paths list (plain or gzipped): one URL, or one path relative to
+    /// https://data.commoncrawl.org/ (or --base-url), per line.
+    #[arg(long, value_name = "FILE")]
+    pub paths: Option<PathBuf>,
+
+    /// Page parser threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct IngestWdcArgs {
+    /// N-Quads files (.nq or .nq.gz) or http(s) URLs of them.
+    #[arg(required = true, value_name = "FILE_OR_URL")]
+    pub inputs: Vec<String>,
+
+    #[command(flatten)]
+    pub net: NetArgs,
 }
 
 const BOARDS_HELP: &str = "\

@@ -22,6 +22,7 @@ pub mod examples;
 pub mod fsutil;
 pub mod index;
 pub mod ingest;
+pub mod ingest_crawl;
 pub mod keywords;
 pub mod lifecycle;
 pub mod posting;

@@ -23,6 +23,9 @@ pub enum DateSource {
     FileMtime,
     /// The time of ingest (a feed item without any date).
     Ingest,
+    /// The time a crawler fetched the page (a WARC record's `WARC-Date`): it places the
+    /// posting in a month, it is not its publication date.
+    Crawl,
 }
 
 impl DateSource {
@@ -34,6 +37,7 @@ impl DateSource {
             DateSource::Flag => "flag",
             DateSource::FileMtime => "file-mtime",
             DateSource::Ingest => "ingest",
+            DateSource::Crawl => "crawl",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -44,6 +48,7 @@ impl DateSource {
             "flag" => DateSource::Flag,
             "file-mtime" => DateSource::FileMtime,
             "ingest" => DateSource::Ingest,
+            "crawl" => DateSource::Crawl,
             _ => return None,
         })
     }
@@ -65,7 +70,8 @@ pub struct Salary {
 pub struct Posting {
     /// Deterministic id, `<source>:<source id>` (e.g. `hn:16497980`).
     pub id: String,
-    /// `hn`, `jsonld`, `html`, `greenhouse`, `lever`, `remoteok`, `remotive`, `arbeitnow`, `feed`.
+    /// `hn`, `jsonld`, `html`, `greenhouse`, `lever`, `remoteok`, `remotive`, `arbeitnow`, `feed`,
+    /// `warc` (Common Crawl WARC files), `wdc` (Web Data Commons N-Quads).
     pub source: String,
     pub url: Option<String>,
     pub title: Option<String>,

@@ -65,7 +65,7 @@ pub struct LifecycleSummary {
 /// The source and the network arguments of an `ingest` subcommand (`None` for `ingest html`).
 pub fn net_source(src: &IngestSource) -> Option<(NetSource, &NetArgs)> {
     Some(match src {
-        IngestSource::Html(_) => return None,
+        IngestSource::Html(_) | IngestSource::Warc(_) | IngestSource::Wdc(_) => return None,
         IngestSource::Hn(a) => {
             (NetSource::Hn { since: a.since.clone(), until: a.until.clone(), refresh: a.refresh }, &a.net)
         }

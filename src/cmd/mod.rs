@@ -13,6 +13,7 @@ pub mod compact;
 pub mod emerging;
 pub mod examples;
 pub mod ingest;
+pub mod ingest_crawl;
 pub mod ingest_net;
 pub mod keywords;
 pub mod match_cmd;
@@ -26,6 +27,8 @@ pub mod verify;
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Ingest(IngestSource::Html(args)) => ingest::run_html(&cli, args),
+        Command::Ingest(IngestSource::Warc(args)) => ingest_crawl::run_warc(&cli, args),
+        Command::Ingest(IngestSource::Wdc(args)) => ingest_crawl::run_wdc(&cli, args),
         Command::Ingest(src) => ingest_net::run(&cli, src),
         Command::Stats(args) => stats::run(&cli, args),
         Command::Match(args) => match_cmd::run(args),

@@ -78,8 +78,22 @@ pub fn extract(doc: &Html, page_url: Option<&str>) -> JsonLdOutcome {
     let micro_index = HashMap::new();
     raws.extend(micro.iter().filter_map(|n| map_posting(n, &micro_index, base.as_deref())));
 
-    // The same posting twice on one page (JSON-LD + microdata, or two blocks): keep the first.
-    // Same title, company and date, and the same URL or a URL on one side only.
+    JsonLdOutcome { postings: assign_ids(dedup(raws), base.as_deref()), errors }
+}
+
+/// The postings of JobPosting nodes already in JSON-LD shape (nested objects, no `@id`
+/// references), as [`extract`] maps them: same fields, same ids for the same `page_url`.
+/// Used for pages whose structured data arrives without the page (Web Data Commons quads).
+pub fn postings_from_nodes(nodes: &[Value], page_url: Option<&str>) -> Vec<Posting> {
+    let index = HashMap::new();
+    let base = page_url.filter(|u| is_absolute_http(u));
+    let raws = nodes.iter().filter_map(|n| map_posting(n, &index, base)).collect();
+    assign_ids(dedup(raws), base)
+}
+
+/// The same posting twice on one page (JSON-LD + microdata, or two blocks): keep the first.
+/// Same title, company and date, and the same URL or a URL on one side only.
+fn dedup(raws: Vec<Raw>) -> Vec<Raw> {
     let mut kept: Vec<Raw> = Vec::with_capacity(raws.len());
     for r in raws {
         let dup = kept.iter().any(|k| {
@@ -92,8 +106,7 @@ pub fn extract(doc: &Html, page_url: Option<&str>) -> JsonLdOutcome {
             kept.push(r);
         }
     }
-
-    JsonLdOutcome { postings: assign_ids(kept, base.as_deref()), errors }
+    kept
 }
 
 /// True when the page holds a JSON-LD block mentioning `JobPosting` or a microdata JobPosting item.

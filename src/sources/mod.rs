@@ -11,6 +11,8 @@ pub mod generic_html;
 pub mod hn_html;
 pub mod jsonld;
 pub mod net;
+pub mod warc;
+pub mod wdc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 

@@ -24,3 +24,4 @@ mod terms_cli;
 mod trends_cli;
 mod trends_report;
 mod trust;
+mod warc;

@@ -39,6 +39,7 @@ pub mod remotive;
 mod reset;
 pub mod smartrecruiters;
 pub mod workable;
+pub mod stream;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
