@@ -445,8 +445,11 @@ mod tests {
         KeyRow { part: 0, row: i, source, time: day * 86_400_000, id: format!("{i}"), url, hash, repost }
     }
 
-    /// One in-memory index part of (id, source, url, content_hash, repost_key, day).
-    fn part(rows: &[(&str, &str, Option<&str>, &str, Option<&str>, i64)]) -> IndexPart {
+    /// (id, source, url, content_hash, repost_key, day).
+    type Row<'a> = (&'a str, &'a str, Option<&'a str>, &'a str, Option<&'a str>, i64);
+
+    /// One in-memory index part of [`Row`]s.
+    fn part(rows: &[Row<'_>]) -> IndexPart {
         let col = |name: &str, v: Vec<Option<&str>>| Column::from(Series::new(name.into(), v));
         let df = DataFrame::new(
             rows.len(),

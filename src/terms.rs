@@ -172,10 +172,13 @@ pub fn parts_in(
     Ok(out)
 }
 
+/// One part's counts per source, or why it could not be read.
+type PartCount = Result<BTreeMap<String, TermCell>, PartProblem>;
+
 /// Counts, per (month, source) of the selection, the postings whose text mentions each term.
 pub fn count(data: &Path, sel: &Selection, terms: &[Term]) -> Result<TermCounts, TermError> {
     let parts = parts_in(data, sel.since.as_deref(), sel.until.as_deref())?;
-    let counted: Vec<(String, Result<BTreeMap<String, TermCell>, PartProblem>)> =
+    let counted: Vec<(String, PartCount)> =
         parts.into_par_iter().map(|(month, path)| (month, count_part(&path, sel, terms))).collect();
     let mut out = TermCounts { names: terms.iter().map(|t| t.name.clone()).collect(), ..Default::default() };
     for (month, r) in counted {

@@ -17,9 +17,9 @@ use crate::predictions::Prediction;
 use crate::trends::{TrendError, TrendOptions, TrendRow, compute, period_start, to_csv, wilson};
 
 pub mod claims;
+pub mod custom;
 pub mod emerging;
 pub mod explore;
-pub mod custom;
 
 /// The article's themes, one chart each: (file stem, title, keyword ids).
 pub const THEMES: &[(&str, &str, &[&str])] = &[

@@ -282,7 +282,9 @@ async fn lifecycle_over_snapshots_added_unchanged_removed_failed_back_and_open_t
     let d = data.to_str().unwrap().to_string();
     let uri = server.uri();
     let ingest = args(&["--data", &d, "ingest", "ashby", "acme", "--base-url", &uri, "--retries", "0", "--json"]);
-    let steps: [(&str, Option<&[u32]>, i32, (u64, u64, u64)); 5] = [
+    // (time, ids listed or a failing fetch, exit code, (open, closed, reopened)).
+    type Step<'a> = (&'a str, Option<&'a [u32]>, i32, (u64, u64, u64));
+    let steps: [Step<'_>; 5] = [
         ("2026-01-25T12:00:00Z", Some(&[1, 2]), 0, (2, 0, 0)),
         ("2026-02-15T12:00:00Z", Some(&[1, 2, 3]), 0, (3, 0, 0)),
         ("2026-03-15T12:00:00Z", Some(&[1, 3]), 0, (2, 1, 0)),

@@ -40,7 +40,8 @@ fn write_dataset(data: &Path) {
                     (false, true) => "Systems team, code written in Rust",
                     (false, false) => "Backend in Python",
                 };
-                let mut p = Posting::new(format!("{src}:{m}:{i}"), src, text);
+                // Each text its own (a text two sources share is one job, counted once when pooled).
+                let mut p = Posting::new(format!("{src}:{m}:{i}"), src, format!("{text} (ref {src}-{m}-{i})"));
                 p.month = format!("2024-{m:02}");
                 rows.push(p.finish(Utc::now()));
             }

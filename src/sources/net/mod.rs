@@ -38,8 +38,8 @@ pub mod remoteok;
 pub mod remotive;
 mod reset;
 pub mod smartrecruiters;
-pub mod workable;
 pub mod stream;
+pub mod workable;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
