@@ -84,11 +84,7 @@ pub fn index_path(data: &Path, fp: &str, part: &Path) -> Option<PathBuf> {
     Some(fp_dir(data, fp).join(month).join(name))
 }
 
-/// The month of a part file, from its `month=YYYY-MM` directory.
-pub fn month_of_part(part: &Path) -> Option<String> {
-    let dir = part.parent()?.file_name()?.to_str()?;
-    dir.strip_prefix("month=").map(str::to_string)
-}
+pub use crate::store::month_of_part;
 
 /// One posting as the extractors see it.
 #[derive(Debug, Clone, Copy)]

@@ -8,7 +8,7 @@
 //! ```
 //! Ingest also writes the match index (`index`, per part: keyword ids, roles, seniority, salary);
 //! `analysis` reads only the index and feeds `trends`, `predictions` and `report`.
-//! Every stage is a library module; the binary (`main.rs`, `cli.rs`, `cmd/`) is glue.
+//! Every stage is a library module; the binary (`main.rs`, `cli/`, `cmd/`) is glue.
 
 pub mod analysis;
 pub mod backfill;

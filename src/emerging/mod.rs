@@ -210,10 +210,8 @@ fn parts_by_month(data: &Path) -> Result<BTreeMap<String, Vec<PathBuf>>, Emergin
     }
     let mut by: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     for p in crate::store::part_files(data)? {
-        let month =
-            p.parent().and_then(|d| d.file_name()).and_then(|n| n.to_str()).and_then(|n| n.strip_prefix("month="));
-        if let Some(m) = month.filter(|m| crate::posting::is_month(m)) {
-            by.entry(m.to_string()).or_default().push(p);
+        if let Some(m) = crate::store::month_of_part(&p).filter(|m| crate::posting::is_month(m)) {
+            by.entry(m).or_default().push(p);
         }
     }
     Ok(by)

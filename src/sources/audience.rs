@@ -126,13 +126,7 @@ fn read_part(path: &Path) -> Result<PartAcc, StoreError> {
     let ids = df.column("id").and_then(|c| c.str().cloned()).map_err(err)?;
     let urls = df.column("url").and_then(|c| c.str().cloned()).map_err(err)?;
     let dates = df.column("posted_at").map_err(err)?.is_not_null();
-    let month = path
-        .parent()
-        .and_then(|d| d.file_name())
-        .and_then(|n| n.to_str())
-        .and_then(|n| n.strip_prefix("month="))
-        .unwrap_or("")
-        .to_string();
+    let month = crate::store::month_of_part(path).unwrap_or_default();
     let mut out = PartAcc::new();
     for (((s, id), url), d) in sources.iter().zip(ids.iter()).zip(urls.iter()).zip(dates.iter()) {
         let s = s.unwrap_or("");

@@ -39,13 +39,7 @@ fn count_part(path: &Path) -> Result<Counts, StoreError> {
     let sources = df.column("source").and_then(|c| c.str().cloned()).map_err(err)?;
     let dates = df.column("posted_at").map_err(err)?.is_not_null();
     // The month is the partition directory (`month=YYYY-MM`), as in every other reader.
-    let month = path
-        .parent()
-        .and_then(|d| d.file_name())
-        .and_then(|n| n.to_str())
-        .and_then(|n| n.strip_prefix("month="))
-        .unwrap_or("")
-        .to_string();
+    let month = super::month_of_part(path).unwrap_or_default();
     let mut out = Counts::new();
     for (s, d) in sources.iter().zip(dates.iter()) {
         let e = out.entry((s.unwrap_or("").to_string(), month.clone())).or_default();

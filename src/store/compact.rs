@@ -95,12 +95,6 @@ fn read_keys(path: &Path) -> Result<Keys, PolarsError> {
     Ok((ids, at))
 }
 
-/// The month of a part from its `month=YYYY-MM` directory.
-fn month_of_part(path: &Path) -> String {
-    let dir = path.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    dir.strip_prefix("month=").unwrap_or(&dir).to_string()
-}
-
 /// Compacts the dataset (see the module doc). The store must hold the lock.
 pub fn compact(store: &mut Store, opts: &CompactOptions) -> Result<CompactSummary, StoreError> {
     if !store.is_locked() {
@@ -139,7 +133,7 @@ pub fn compact(store: &mut Store, opts: &CompactOptions) -> Result<CompactSummar
             }
         }
         let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        parts.push(Part { month: month_of_part(&path), path, size, keep: Vec::new() });
+        parts.push(Part { month: super::month_of_part(&path).unwrap_or_default(), path, size, keep: Vec::new() });
         keys.push(ids);
     }
     for (p, ids) in keys.into_iter().enumerate() {

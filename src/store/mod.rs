@@ -332,6 +332,12 @@ pub(crate) fn remove_temp_files(postings: &Path) -> usize {
 }
 
 /// Every part file of the dataset, sorted.
+/// The month of a part file, from its `month=YYYY-MM` directory.
+pub fn month_of_part(part: &Path) -> Option<String> {
+    let dir = part.parent()?.file_name()?.to_str()?;
+    dir.strip_prefix("month=").map(str::to_string)
+}
+
 pub fn part_files(data_dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
     let root = data_dir.join("postings");
     let mut out = Vec::new();
