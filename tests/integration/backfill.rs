@@ -2,9 +2,7 @@
 //! hint; and the per-source audience in `stats` and the report.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use chrono::{TimeZone, Utc};
 use jobtrend::posting::Posting;
@@ -77,35 +75,8 @@ fn hn_config(dir: &Path, base_url: &str, extra: &str) -> PathBuf {
 /// Spawns jobtrend with `JOBTREND_PAUSE_AFTER_MONTHS=1`, waits for its "paused" line, sends
 /// `sig`; returns (exit code or None when killed by the signal, the whole stderr).
 fn signal_after_first_month(args: Vec<String>, sig: i32) -> (Option<i32>, String) {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("jobtrend"))
-        .args(&args)
-        .env_remove("JOBTREND_DATA")
-        .env_remove("RUST_LOG")
-        .env("JOBTREND_PAUSE_AFTER_MONTHS", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut reader = BufReader::new(child.stderr.take().unwrap());
-    let mut err = String::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap() == 0 {
-            panic!("jobtrend ended before pausing: {err}");
-        }
-        err.push_str(&line);
-        if line.contains("paused after 1 months") {
-            break;
-        }
-    }
-    // SAFETY: sending a signal to our own child process.
-    unsafe {
-        libc::kill(child.id() as i32, sig);
-    }
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
-    err.push_str(&rest);
-    (child.wait().unwrap().code(), err)
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    crate::common::signal_when_paused(&args, &[("JOBTREND_PAUSE_AFTER_MONTHS", "1")], "paused after 1 months", sig)
 }
 
 fn months_and_ids(data: &Path) -> (BTreeSet<String>, Vec<String>) {

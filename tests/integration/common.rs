@@ -39,3 +39,37 @@ pub fn tempdir() -> tempfile::TempDir {
 pub fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
 }
+
+/// Spawns `jobtrend ARGS` with `env` (a `JOBTREND_PAUSE_AFTER_*` hook among them), waits for the
+/// stderr line that contains `paused` (e.g. "paused after 1 months"), sends `sig`, and returns
+/// (exit code, or `None` when the signal killed it; the whole stderr).
+pub fn signal_when_paused(args: &[&str], env: &[(&str, &str)], paused: &str, sig: i32) -> (Option<i32>, String) {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("jobtrend"));
+    cmd.args(args).env_remove("JOBTREND_DATA").env_remove("RUST_LOG").stdout(Stdio::null()).stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut reader = BufReader::new(child.stderr.take().unwrap());
+    let mut err = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            panic!("the command ended before pausing: {err}");
+        }
+        err.push_str(&line);
+        if line.contains(paused) {
+            break;
+        }
+    }
+    // SAFETY: sending a signal to our own child process.
+    unsafe {
+        libc::kill(child.id() as i32, sig);
+    }
+    let mut rest = String::new();
+    reader.read_to_string(&mut rest).unwrap();
+    err.push_str(&rest);
+    (child.wait().unwrap().code(), err)
+}

@@ -3,7 +3,6 @@
 //! own source, readers during an ingest, `--data` precedence and config fields, help and errors.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -219,37 +218,11 @@ fn verify_on_a_missing_data_directory_exits_2_naming_it() {
 /// Spawns `jobtrend ARGS` with `JOBTREND_PAUSE_AFTER_FILES=n`, waits for its "paused" line,
 /// sends `sig`, and returns (exit code, the whole stderr).
 fn signal_at_pause(args: &[&str], n: usize, sig: i32, env: &[(&str, &str)]) -> (i32, String) {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("jobtrend"));
-    cmd.args(args)
-        .env_remove("JOBTREND_DATA")
-        .env_remove("RUST_LOG")
-        .env("JOBTREND_PAUSE_AFTER_FILES", n.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().unwrap();
-    let mut reader = BufReader::new(child.stderr.take().unwrap());
-    let mut err = String::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap() == 0 {
-            panic!("the command ended before pausing: {err}");
-        }
-        err.push_str(&line);
-        if line.contains("paused after") {
-            break;
-        }
-    }
-    // SAFETY: sending a signal to our own child process.
-    unsafe {
-        libc::kill(child.id() as i32, sig);
-    }
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
-    err.push_str(&rest);
-    (child.wait().unwrap().code().unwrap_or(-1), err)
+    let n = n.to_string();
+    let mut all = vec![("JOBTREND_PAUSE_AFTER_FILES", n.as_str())];
+    all.extend_from_slice(env);
+    let (code, err) = crate::common::signal_when_paused(args, &all, "paused after", sig);
+    (code.unwrap_or(-1), err)
 }
 
 #[test]
