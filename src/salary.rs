@@ -861,6 +861,11 @@ fn candidate(
         }
     }
     let v2 = v2.unwrap_or(v1);
+    // Without a currency, a `k` or a lakh nothing below can accept the amount (a bare number needs
+    // a `k`): stop before the context is read. Most numbers in a posting end here.
+    if cur.is_none() && !k && !lakh {
+        return None;
+    }
     if lakh {
         cur = cur.or(Some("INR"));
         if cur != Some("INR") {
