@@ -178,9 +178,8 @@ level = 0.5
 by = "2028-12"
 "#;
 
-#[test]
-fn rare_zero_ratio_and_projection_cases_through_check() {
-    // hn, 2023-01..2025-12, 280 postings a month (10,080 in all).
+/// The data of the five single-source cases: hn, 2023-01..2025-12, 280 postings a month (10,080 in all).
+fn single_source_months() -> Vec<MonthSpec> {
     let n = 280usize;
     let round = |x: f64| x.round() as usize;
     // 0 -> 1% over three years, binomial draws: the 50 hits of the same case in `verdicts.rs` (seed 62). Rounded
@@ -188,7 +187,7 @@ fn rare_zero_ratio_and_projection_cases_through_check() {
     // autocorrelation (inflation 6.6, inconclusive); binomial counts of ~1 a month do not run like that.
     let mut rng = SplitMix64::new(62);
     let rising: Vec<usize> = (0..36).map(|i| binom(&mut rng, n as u64, 0.01 * i as f64 / 35.0) as usize).collect();
-    let months: Vec<MonthSpec> = (0..36)
+    (0..36)
         .map(|i| {
             let words = vec![
                 // ~0.15%, flat: one posting in 672 (15 in all).
@@ -205,7 +204,12 @@ fn rare_zero_ratio_and_projection_cases_through_check() {
             ];
             MonthSpec { source: "hn", month: month(i, 2023), n, words }
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn rare_zero_ratio_and_projection_cases_through_check() {
+    let months = single_source_months();
     let tmp = tempdir();
     let data = tmp.path().join("data");
     store(&data, &months);
