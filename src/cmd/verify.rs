@@ -25,7 +25,7 @@ struct Output {
 
 pub fn run(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     if !cli.data.is_dir() {
-        anyhow::bail!("{}: no such data directory", cli.data.display());
+        anyhow::bail!("the data directory {} does not exist (give the right one with --data DIR)", cli.data.display());
     }
     let out = if args.repair {
         crate::signals::install();

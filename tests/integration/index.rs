@@ -228,8 +228,15 @@ fn kill_9_while_indexing_leaves_a_dataset_every_command_reads() {
 fn a_missing_data_directory_is_an_error_naming_it() {
     let tmp = tempdir();
     let data = tmp.path().join("no-such-dir");
-    for args in [&["trends"][..], &["check"], &["stats"], &["report", "--out", tmp.path().join("r").to_str().unwrap()]]
-    {
+    let out = tmp.path().join("r");
+    for args in [
+        &["trends"][..],
+        &["check"],
+        &["stats"],
+        &["report", "--out", out.to_str().unwrap()],
+        &["examples", "rust"],
+        &["emerging"],
+    ] {
         let (code, _, err) = run(&data, args);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains("no-such-dir") && err.contains("does not exist"), "{args:?}: {err}");
@@ -255,6 +262,16 @@ fn an_empty_selection_says_why_and_exits_1() {
     assert!(err.contains("2024-01..2024-03"), "{err}");
     let (code, _, err) = run(&data, &["check", "--source", "hnn"]);
     assert_eq!(code, 1, "{err}");
+    // examples and emerging say why in the same words.
+    for args in [&["examples", "postgresql", "--source", "hnn"][..], &["emerging", "--source", "hnn"]] {
+        let (code, out, err) = run(&data, args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(out.is_empty(), "{out}");
+        assert!(err.contains("no source named hnn") && err.contains("hn (10)"), "{args:?}: {err}");
+    }
+    let (code, _, err) = run(&data, &["examples", "postgresql", "--month", "2024-02"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("The data cover 2024-01..2024-03"), "a month without postings: {err}");
     let out_dir = tmp.path().join("r");
     let (code, _, err) = run(&data, &["report", "--since", "2030-01", "--out", out_dir.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
