@@ -29,6 +29,7 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicUsize;
 
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -183,20 +184,23 @@ pub fn index_frame(tax: &Taxonomy, matcher: &Matcher, rows: &[PostingView<'_>]) 
 pub fn write_atomic(dest: &Path, df: &mut DataFrame) -> Result<(), IndexError> {
     let dir = dest.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(io_err(dir))?;
+    static BEFORE: AtomicUsize = AtomicUsize::new(0);
+    static AFTER: AtomicUsize = AtomicUsize::new(0);
+    pause_point("JOBTREND_INDEX_PAUSE_BEFORE", &BEFORE);
     crate::store::write_parquet_atomic(df, dest, ".idx-", COMPRESSION)?;
-    pause_point();
+    pause_point("JOBTREND_INDEX_PAUSE_AFTER", &AFTER);
     Ok(())
 }
 
-/// Test knob: `JOBTREND_INDEX_PAUSE_AFTER=N` stops (blocks forever) after the N-th index part this
-/// process writes, so the kill tests can kill at a known point without timing guesses.
-fn pause_point() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static WRITTEN: AtomicUsize = AtomicUsize::new(0);
-    let Some(n) = std::env::var("JOBTREND_INDEX_PAUSE_AFTER").ok().and_then(|v| v.parse::<usize>().ok()) else {
+/// Test knobs: `JOBTREND_INDEX_PAUSE_AFTER=N` stops (blocks forever) after the N-th index part this
+/// process writes, `JOBTREND_INDEX_PAUSE_BEFORE=N` just before it (in an ingest: its postings part
+/// is written, its index part is not), so the kill tests can kill at a known point without timing
+/// guesses.
+fn pause_point(var: &str, count: &AtomicUsize) {
+    let Some(n) = std::env::var(var).ok().and_then(|v| v.parse::<usize>().ok()) else {
         return;
     };
-    if WRITTEN.fetch_add(1, Ordering::SeqCst) + 1 >= n {
+    if count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 >= n {
         loop {
             std::thread::park();
         }

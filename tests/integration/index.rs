@@ -137,31 +137,43 @@ fn the_index_is_rebuilt_when_the_taxonomy_changes_and_not_otherwise() {
     for e in std::fs::read_dir(root().join("keywords")).unwrap().flatten() {
         std::fs::copy(e.path(), kw.join(e.file_name())).unwrap();
     }
+    // The first `aliases` of databases.toml are postgresql's: "engineer" is in most fixture postings.
     let db = kw.join("databases.toml");
-    let text = std::fs::read_to_string(&db).unwrap().replacen("aliases = [", "aliases = [\"postgres-compatible\", ", 1);
+    let text = std::fs::read_to_string(&db).unwrap().replacen("aliases = [", "aliases = [\"engineer\", ", 1);
     std::fs::write(&db, text).unwrap();
     let kwd = kw.to_str().unwrap();
-    let (code, out_custom, err) = run(&data, &["-v", "trends", "--keywords-dir", kwd, "--format", "csv"]);
+    let pg = ["--keywords", "postgresql", "--format", "csv"];
+    let (code, out_custom, err) = run(&data, &[&["-v", "trends", "--keywords-dir", kwd][..], &pg].concat());
     assert_eq!(code, 0, "{err}");
     assert_eq!(matched_now(&err), parts, "{err}");
-    let (code, again, err) = run(&data, &["-v", "trends", "--keywords-dir", kwd, "--format", "csv"]);
+    let (code, again, err) = run(&data, &[&["-v", "trends", "--keywords-dir", kwd][..], &pg].concat());
     assert_eq!(code, 0, "{err}");
     assert_eq!(matched_now(&err), 0, "{err}");
     assert_eq!(again, out_custom);
-    // The built-in index was neither rewritten nor needed again.
-    let (code, _, err) = run(&data, &["-v", "trends", "--format", "csv"]);
+    // The built-in index was neither rewritten nor needed again, and the edited alias counts only
+    // under the edited taxonomy.
+    let (code, out_builtin, err) = run(&data, &[&["-v", "trends"][..], &pg].concat());
     assert_eq!(code, 0, "{err}");
     assert_eq!(matched_now(&err), 0, "{err}");
     assert_eq!(mtimes(&fp), before);
+    let mentions =
+        |csv: &str| -> u64 { csv.lines().skip(1).map(|l| l.split(',').nth(2).unwrap().parse::<u64>().unwrap()).sum() };
+    assert!(mentions(&out_custom) > mentions(&out_builtin), "{out_custom}\n{out_builtin}");
     // Both fingerprints are listed by stats.
     let (code, out, _) = run(&data, &["stats"]);
     assert_eq!(code, 0);
     assert_eq!(out.lines().filter(|l| l.trim_start().starts_with("fp=")).count(), 2, "{out}");
-    // A new ingest indexes only the parts it writes.
+    // A new ingest indexes only the parts it writes (under the built-in taxonomy), and the edited
+    // taxonomy then matches only those new parts: the others are not stale.
     let (code, _, err) = run(&data, &["-q", "ingest", "html", fixture("html/jsonld").to_str().unwrap()]);
     assert!(code <= 1, "{err}");
+    let new_parts = parquet_files(&data.join("postings")).len() - parts;
+    assert!(new_parts > 0);
     let (_, _, err) = run(&data, &["-v", "trends", "--format", "csv"]);
     assert_eq!(matched_now(&err), 0, "{err}");
+    let (code, _, err) = run(&data, &["-v", "trends", "--keywords-dir", kwd, "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(matched_now(&err), new_parts, "{err}");
 }
 
 fn wait_for(cond: impl Fn() -> bool, limit: Duration) -> bool {
@@ -209,13 +221,21 @@ fn kill_9_while_indexing_leaves_a_dataset_every_command_reads() {
     let tmpfile = fp.join("month=2024-09/.idx-killed.tmp");
     std::fs::create_dir_all(tmpfile.parent().unwrap()).unwrap();
     std::fs::write(&tmpfile, b"PAR1 half").unwrap();
-    // Every command reads it, with the same answer as before.
-    let (code, got, err) = run(&data, &["trends", "--format", "csv"]);
+    // Every command reads it, with the same answer as before; the first one matches only the parts
+    // the killed run did not index.
+    let parts = parquet_files(&data.join("postings")).len();
+    let (code, got, err) = run(&data, &["-v", "trends", "--format", "csv"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(got, want);
-    for args in
-        [&["check", "--format", "json"][..], &["stats"], &["report", "--out", tmp.path().join("r").to_str().unwrap()]]
-    {
+    assert_eq!(matched_now(&err), parts - 4, "{err}");
+    let report = tmp.path().join("r");
+    for args in [
+        &["check", "--format", "json"][..],
+        &["stats"],
+        &["verify"],
+        &["examples", "postgresql"],
+        &["report", "--out", report.to_str().unwrap()],
+    ] {
         let (code, _, err) = run(&data, args);
         assert_eq!(code, 0, "{args:?}: {err}");
     }
@@ -339,4 +359,47 @@ fn a_damaged_index_file_is_rebuilt_from_its_part() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(got, want);
     assert!(jobtrend::index::read_parquet(&ix, &["id"]).is_ok(), "rewritten");
+}
+
+#[test]
+fn kill_9_while_ingest_writes_the_index_leaves_a_dataset_every_command_reads() {
+    let tmp = tempdir();
+    let (plain, data) = (tmp.path().join("plain"), tmp.path().join("data"));
+    ingest_fixtures(&plain);
+    let (code, want, err) = run(&plain, &["trends", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    // The ingest stops itself before its 3rd index part (its postings part written), then is killed.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("jobtrend"))
+        .arg("--data")
+        .arg(&data)
+        .args(["-q", "ingest", "html"])
+        .arg(fixture("html/hn"))
+        .env("JOBTREND_INDEX_PAUSE_BEFORE", "3")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let counts = || (parquet_files(&data.join("postings")).len(), parquet_files(&data.join("index")).len());
+    let reached = wait_for(|| counts() == (3, 2), Duration::from_secs(60));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(reached, "the pause point was never reached: {:?}", counts());
+    assert_eq!(counts(), (3, 2), "paused with the 3rd postings part written and its index part not");
+    // Every command reads what was stored; the first one matches the parts left without an index.
+    let (code, _, err) = run(&data, &["-v", "trends", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(matched_now(&err), 1, "{err}");
+    let report = tmp.path().join("r");
+    for args in
+        [&["check", "--format", "json"][..], &["stats"], &["verify"], &["report", "--out", report.to_str().unwrap()]]
+    {
+        let (code, _, err) = run(&data, args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+    // The next ingest stores the rest; the answer is that of an uninterrupted ingest, nothing left to match.
+    ingest_fixtures(&data);
+    let (code, got, err) = run(&data, &["-v", "trends", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(matched_now(&err), 0, "{err}");
+    assert_eq!(got, want);
 }
