@@ -368,7 +368,12 @@ pub fn ensure_index(
         }
         let Some(dest) = index_path(data, &fp, &part) else { continue };
         if dest.exists() {
-            set.parts.push(IndexPart { month, postings: part, data: PartData::File(dest) });
+            // The index holds what analysis needs, but a postings part cut short (or overwritten)
+            // is damage the answer must not hide: skipped and named, as when it has to be matched.
+            match complete_parquet(&part) {
+                Ok(()) => set.parts.push(IndexPart { month, postings: part, data: PartData::File(dest) }),
+                Err(reason) => set.problems.push(PartProblem { path: part, reason }),
+            }
             continue;
         }
         if matcher.is_none() {
@@ -401,6 +406,26 @@ pub fn ensure_index(
     }
     tracing::info!("index fp={fp}: {} parts, {} matched now", set.parts.len(), set.matched);
     Ok(set)
+}
+
+/// A cheap check that a file is a whole Parquet file: it starts and ends with the magic `PAR1`
+/// (8 bytes read; a truncated or overwritten part fails it). `verify` checks the rest.
+pub fn complete_parquet(path: &Path) -> Result<(), String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let (mut head, mut tail) = ([0u8; 4], [0u8; 4]);
+    let len = f.metadata().map_err(|e| e.to_string())?.len();
+    let ok = len >= 12
+        && f.read_exact(&mut head).is_ok()
+        && f.seek(SeekFrom::End(-4)).is_ok()
+        && f.read_exact(&mut tail).is_ok()
+        && &head == b"PAR1"
+        && &tail == b"PAR1";
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("not a complete Parquet file ({len} bytes, no PAR1 magic at both ends: truncated?)"))
+    }
 }
 
 /// Reads one postings part's text and matches it; the error is the reason.

@@ -94,6 +94,12 @@ fn print_text(cli: &Cli, out: &Output) {
     for q in &fix.index_parts_deleted {
         eprintln!("deleted the damaged index part {q} (it is rebuilt when needed)");
     }
+    if !fix.stale_index_parts_deleted.is_empty() {
+        eprintln!(
+            "deleted {} index parts of the parts moved or changed (the next analysis matches what is left again)",
+            fix.stale_index_parts_deleted.len()
+        );
+    }
     if fix.rows_removed > 0 {
         eprintln!(
             "removed {} duplicate rows: {} parts rewritten, {} parts deleted (every row was a duplicate)",

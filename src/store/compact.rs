@@ -315,6 +315,18 @@ fn remove_index_parts(data: &Path, month: &str, name: &str) -> usize {
         .count()
 }
 
+/// Removes the index parts of the postings part `part` under every fingerprint (they no longer
+/// describe it once it is moved, deleted or rewritten; the next analysis matches it again).
+/// Returns the paths removed.
+pub(crate) fn remove_index_parts_of(data: &Path, part: &Path) -> Vec<PathBuf> {
+    let (Some(month), Some(name)) = (super::month_of_part(part), part.file_name()) else { return Vec::new() };
+    index_fps(data)
+        .into_iter()
+        .map(|fp| fp.join(format!("month={month}")).join(name))
+        .filter(|p| fs::remove_file(p).is_ok())
+        .collect()
+}
+
 /// Removes index parts (`*.parquet`) whose postings part does not exist; returns how many.
 fn remove_orphan_index_parts(data: &Path) -> usize {
     let mut removed = 0;

@@ -347,6 +347,36 @@ fn a_damaged_part_is_named_once_and_skipped() {
 }
 
 #[test]
+fn a_truncated_part_beside_its_intact_index_part_is_still_named_and_skipped() {
+    let tmp = tempdir();
+    let data = tmp.path().join("data");
+    let (code, _, err) = run(&data, &["-q", "ingest", "html", fixture("html/hn").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (_, whole, _) = run(&data, &["trends", "--by", "year", "--format", "csv"]);
+    let bad = parquet_files(&data.join("postings/month=2024-09")).remove(0);
+    let bytes = std::fs::read(&bad).unwrap();
+    std::fs::write(&bad, &bytes[..bytes.len() / 2]).unwrap();
+    let name = bad.display().to_string();
+    let r = tmp.path().join("r");
+    for args in [
+        &["trends", "--by", "year", "--format", "csv"][..],
+        &["check", "--format", "json"],
+        &["report", "--out", r.to_str().unwrap(), "--width", "400", "--height", "300"],
+        &["examples", "rust"],
+        &["stats"],
+    ] {
+        let (code, out, err) = run(&data, args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert_eq!(err.matches(&name).count(), 1, "{args:?}: named once: {err}");
+        assert!(!out.is_empty() || args[0] == "report", "{args:?}: the rest of the answer is given");
+        if args[0] == "trends" {
+            assert_ne!(out, whole, "its postings are left out, as stats leaves them out");
+        }
+    }
+    assert!(r.join("index.html").exists());
+}
+
+#[test]
 fn a_damaged_index_file_is_rebuilt_from_its_part() {
     let tmp = tempdir();
     let data = tmp.path().join("data");
