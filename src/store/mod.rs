@@ -245,21 +245,26 @@ impl Store {
             self.ids.insert(p.id.clone());
             by_month.entry(p.month.clone()).or_default().push(p);
         }
-        for (month, rows) in by_month {
-            let n = rows.len();
-            // On failure, forget the ids of the rows that were not written, so a retry writes them.
-            let _part = match self.write_part(&month, &rows) {
-                Ok(part) => part,
+        // Months are written (and their index parts matched) on all cores: a batch of the
+        // saved HN pages spans about a dozen months.
+        let this = &*self;
+        let written: Vec<Result<PathBuf, StoreError>> =
+            by_month.par_iter().map(|(month, rows)| this.write_part(month, rows)).collect();
+        let mut first_error = None;
+        for ((_, rows), res) in by_month.iter().zip(written) {
+            match res {
+                Ok(_part) => stats.new += rows.len(),
                 Err(e) => {
-                    for r in &rows {
+                    // Forget the ids of the rows that were not written, so a retry writes them.
+                    for r in rows {
                         self.ids.remove(&r.id);
                     }
-                    return Err(e);
+                    first_error.get_or_insert(e);
                 }
-            };
-            // One call per written part goes here (`_part` is `postings/month=<month>/<name>`,
-            // `rows` its postings), e.g. writing the part's match index.
-            stats.new += n;
+            }
+        }
+        if let Some(e) = first_error {
+            return Err(e);
         }
         Ok(stats)
     }
