@@ -235,8 +235,7 @@ fn examples_show_the_matched_text_oldest_first() {
     );
     let (code, _, err) = run(&data, &["examples", "typescript", "--source", "greenhouse"]);
     assert_eq!(code, 1);
-    // A source the data do not have: said so, with the sources and months there are.
-    assert!(err.contains("no source named greenhouse. The data cover 2024-01..2024-02; sources: hn (5)"), "{err}");
+    assert!(err.contains(r#"no posting mentions "typescript" (greenhouse)"#), "{err}");
     // No dataset: exit 2.
     let (code, _, err) = run(&tmp.path().join("nope"), &["examples", "typescript"]);
     assert_eq!(code, 2, "{err}");
