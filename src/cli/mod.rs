@@ -485,8 +485,9 @@ pub struct EmergingArgs {
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub top: usize,
 
-    /// Fewest recent postings a listed term must be mentioned in.
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    /// Fewest recent postings a listed term must be mentioned in. (`--min-postings`, its former
+    /// name, is still accepted; in `trends` and `report` that name flags periods with few postings.)
+    #[arg(long = "min-mentions", alias = "min-postings", default_value_t = 10, value_name = "N")]
     pub min_postings: u64,
 
     /// Only these sources (comma separated), e.g. hn.

@@ -132,6 +132,13 @@ fn windows_formats_and_errors() {
     let (code, _, err) = run(&tmp.path().join("nope"), &["emerging"]);
     assert_eq!(code, 2);
     assert!(err.contains("does not exist"), "{err}");
+    // --min-mentions; its former name still works (hidden: in trends it means something else).
+    let (code, new, err) = run(&data, &["emerging", "--format", "csv", "--min-mentions", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, old, _) = run(&data, &["emerging", "--format", "csv", "--min-postings", "1"]);
+    assert_eq!(old, new);
+    let (_, help, _) = run(&data, &["emerging", "--help"]);
+    assert!(help.contains("--min-mentions <N>") && !help.contains("--min-postings <N>"), "{help}");
 }
 
 #[test]
@@ -185,7 +192,7 @@ fn intervals_agree_with_statsmodels() {
     let tmp = tempdir();
     let data = tmp.path().join("data");
     write_corpus(&data);
-    let (code, out, err) = run(&data, &["emerging", "--format", "json", "--min-postings", "1", "--top", "100"]);
+    let (code, out, err) = run(&data, &["emerging", "--format", "json", "--min-mentions", "1", "--top", "100"]);
     assert_eq!(code, 0, "{err}");
     let json = tmp.path().join("emerging.json");
     std::fs::write(&json, &out).unwrap();

@@ -594,3 +594,22 @@ fn regression_remoteok_string_salary_infinite() {
         assert!(errors.is_empty(), "{errors:?}");
     }
 }
+
+/// Issue 14, item 11: the generated `seed-*` copies of the fixtures are git-ignored and not
+/// tracked (`tests/fuzz/run.sh` makes them). Skipped where the tree is not a git checkout.
+#[test]
+fn no_generated_fuzz_seed_is_tracked_by_git() {
+    let root = common::root();
+    let out = std::process::Command::new("git").arg("-C").arg(&root).args(["ls-files", "tests/fuzz/corpus"]).output();
+    let Ok(out) = out.map_err(|e| eprintln!("SKIP: no git ({e})")) else { return };
+    if !out.status.success() {
+        eprintln!("SKIP: {} is not a git checkout", root.display());
+        return;
+    }
+    let tracked = String::from_utf8_lossy(&out.stdout);
+    let seeds: Vec<&str> =
+        tracked.lines().filter(|l| l.rsplit('/').next().is_some_and(|n| n.starts_with("seed-"))).collect();
+    assert!(seeds.is_empty(), "{} tracked seed files, e.g. {:?}", seeds.len(), seeds.first());
+    let ignore = std::fs::read_to_string(root.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "/tests/fuzz/corpus/*/seed-*"), "{ignore}");
+}

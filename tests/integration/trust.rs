@@ -444,6 +444,12 @@ async fn written_files_honour_the_umask() {
         .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json").insert_header("ETag", "\"v1\""))
         .mount(&server)
         .await;
+    let board = std::fs::read(fixture("feeds/greenhouse/jobs.json")).unwrap();
+    Mock::given(method("GET"))
+        .and(path("/v1/boards/northwind/jobs"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(board, "application/json"))
+        .mount(&server)
+        .await;
     let uri = server.uri();
     tokio::task::spawn_blocking(move || {
         let bin = assert_cmd::cargo::cargo_bin("jobtrend");
@@ -465,9 +471,31 @@ async fn written_files_honour_the_umask() {
             };
             sh(&["ingest", "html", fixture("html/hn").to_str().unwrap()]);
             sh(&["ingest", "remotive", "--base-url", uri.as_str()]);
+            sh(&["ingest", "greenhouse", "northwind", "--base-url", uri.as_str()]);
             sh(&["report", "--out", out.to_str().unwrap(), "--width", "400", "--height", "300"]);
+            // A part with a duplicate row and a new one: verify --repair rewrites it, compact merges it.
+            let copy = part_in(&data, "2024-09").with_file_name("part-99990101T000000.000-1-0001.parquet");
+            let mut rows: Vec<Posting> =
+                store::read_all(&data).unwrap().into_iter().filter(|p| p.month == "2024-09").take(1).collect();
+            let mut extra = rows[0].clone();
+            extra.id = "hn:umask-new".into();
+            rows.push(extra);
+            store::write_part_file(&mut store::to_frame(&rows).unwrap(), &copy).unwrap();
+            let o = Command::new("sh")
+                .arg("-c")
+                .arg(format!("umask {mask}; exec \"$0\" \"$@\""))
+                .arg(&bin)
+                .arg("--data")
+                .arg(&data)
+                .args(["verify", "--repair"])
+                .env_remove("JOBTREND_DATA")
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+            sh(&["compact"]);
             let data_modes = modes_under(&data);
             assert!(data_modes.contains_key("state/net.json"), "{data_modes:?}");
+            assert!(data_modes.keys().any(|k| k.starts_with("snapshots/source=greenhouse/")), "{data_modes:?}");
             assert!(data_modes.keys().filter(|k| k.ends_with(".parquet")).count() >= 7, "{data_modes:?}");
             let report_modes = modes_under(&out);
             assert!(report_modes.contains_key("index.html") && report_modes.contains_key("trends.csv"));
