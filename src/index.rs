@@ -357,6 +357,7 @@ pub fn ensure_index(
 ) -> Result<IndexSet, IndexError> {
     let fp = fingerprint(tax);
     let parts = crate::store::part_files(data)?;
+    let indexed = index_files(&fp_dir(data, &fp));
     let mut set = IndexSet { fp: fp.clone(), ..Default::default() };
     let mut matcher: Option<Matcher> = None;
     let mut writable = true;
@@ -367,7 +368,7 @@ pub fn ensure_index(
             continue;
         }
         let Some(dest) = index_path(data, &fp, &part) else { continue };
-        if dest.exists() {
+        if indexed.contains(&dest) {
             set.parts.push(IndexPart { month, postings: part, data: PartData::File(dest) });
             continue;
         }
@@ -401,6 +402,22 @@ pub fn ensure_index(
     }
     tracing::info!("index fp={fp}: {} parts, {} matched now", set.parts.len(), set.matched);
     Ok(set)
+}
+
+/// The index parts under an `fp=` directory (`month=*/*.parquet`, hidden names skipped): one
+/// listing per month instead of a `stat` per postings part.
+fn index_files(fp_dir: &Path) -> std::collections::HashSet<PathBuf> {
+    let months = fs::read_dir(fp_dir).into_iter().flatten().flatten().filter(|m| m.path().is_dir());
+    months
+        .filter_map(|m| fs::read_dir(m.path()).ok())
+        .flat_map(|files| files.flatten())
+        .filter(|f| {
+            let name = f.file_name();
+            let name = name.to_string_lossy();
+            name.ends_with(".parquet") && !name.starts_with('.')
+        })
+        .map(|f| f.path())
+        .collect()
 }
 
 /// Reads one postings part's text and matches it; the error is the reason.
@@ -456,11 +473,36 @@ pub fn match_part(part: &Path, tax: &Taxonomy, matcher: &Matcher) -> Result<Data
     index_frame(tax, matcher, &views).map_err(e)
 }
 
+/// Files up to this size are read into memory in one `read`; larger ones are memory-mapped.
+const READ_WHOLE_BYTES: u64 = 16 << 20;
+
 /// Reads some columns of one Parquet file; the error is the reason (the caller names the file).
+///
+/// A small file (every index part of an uncompacted dataset) is read whole into memory and
+/// decoded from there: Polars would otherwise read its footer with seeks and reads, then map the
+/// file (`mmap`, a process-wide lock on mapped files, `munmap`), which on 1,000 parts cost more
+/// than decoding them. Called on a rayon worker (callers read many parts in parallel), the file
+/// is decoded on that thread: handing its columns to Polars' own thread pool made the worker
+/// wait for the other pool, steal more parts meanwhile and nest them on its stack, up to a stack
+/// overflow on 1,000 parts (about one `trends` in 15 on a 10x copy of the HN corpus).
 pub fn read_parquet(path: &Path, columns: &[&str]) -> Result<DataFrame, String> {
     let file = fs::File::open(path).map_err(|e| e.to_string())?;
-    ParquetReader::new(file)
-        .with_columns(Some(columns.iter().map(|c| c.to_string()).collect()))
+    let columns = Some(columns.iter().map(|c| c.to_string()).collect());
+    let parallel =
+        if rayon::current_thread_index().is_some() { ParallelStrategy::None } else { ParallelStrategy::Auto };
+    let len = file.metadata().map_err(|e| e.to_string())?.len();
+    if len > READ_WHOLE_BYTES {
+        return ParquetReader::new(file)
+            .with_columns(columns)
+            .read_parallel(parallel)
+            .finish()
+            .map_err(|e| e.to_string());
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    std::io::Read::read_to_end(&mut &file, &mut bytes).map_err(|e| e.to_string())?;
+    ParquetReader::new(std::io::Cursor::new(bytes))
+        .with_columns(columns)
+        .read_parallel(parallel)
         .finish()
         .map_err(|e| e.to_string())
 }
