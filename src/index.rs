@@ -362,14 +362,29 @@ pub fn ensure_index(
     let mut matcher: Option<Matcher> = None;
     let mut writable = true;
     let mut described = false;
-    for part in parts {
-        let Some(month) = month_of_part(&part) else { continue };
-        if since.is_some_and(|s| month.as_str() < s) || until.is_some_and(|u| month.as_str() > u) {
-            continue;
-        }
-        let Some(dest) = index_path(data, &fp, &part) else { continue };
+    let selected = |m: &str| !(since.is_some_and(|s| m < s) || until.is_some_and(|u| m > u));
+    let parts: Vec<(PathBuf, String, PathBuf)> = parts
+        .into_iter()
+        .filter_map(|part| {
+            let month = month_of_part(&part).filter(|m| selected(m))?;
+            let dest = index_path(data, &fp, &part)?;
+            Some((part, month, dest))
+        })
+        .collect();
+    // The index holds what analysis needs, but a postings part cut short (or overwritten) is
+    // damage the answer must not hide: skipped and named, as when it has to be matched. Checked
+    // on all cores (an open and two 4-byte reads per part; 1,000 parts on a 10x copy).
+    let incomplete: std::collections::HashMap<&Path, String> = parts
+        .par_iter()
+        .filter(|(_, _, dest)| indexed.contains(dest))
+        .filter_map(|(part, _, _)| complete_parquet(part).err().map(|reason| (part.as_path(), reason)))
+        .collect();
+    for (part, month, dest) in parts.iter().cloned() {
         if indexed.contains(&dest) {
-            set.parts.push(IndexPart { month, postings: part, data: PartData::File(dest) });
+            match incomplete.get(part.as_path()) {
+                None => set.parts.push(IndexPart { month, postings: part, data: PartData::File(dest) }),
+                Some(reason) => set.problems.push(PartProblem { path: part, reason: reason.clone() }),
+            }
             continue;
         }
         if matcher.is_none() {
@@ -418,6 +433,25 @@ fn index_files(fp_dir: &Path) -> std::collections::HashSet<PathBuf> {
         })
         .map(|f| f.path())
         .collect()
+}
+
+/// A cheap check that a file is a whole Parquet file: it starts and ends with the magic `PAR1`
+/// (8 bytes read; a truncated or overwritten part fails it). `verify` checks the rest.
+pub fn complete_parquet(path: &Path) -> Result<(), String> {
+    use std::os::unix::fs::FileExt;
+    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let (mut head, mut tail) = ([0u8; 4], [0u8; 4]);
+    let len = f.metadata().map_err(|e| e.to_string())?.len();
+    let ok = len >= 12
+        && f.read_exact_at(&mut head, 0).is_ok()
+        && f.read_exact_at(&mut tail, len - 4).is_ok()
+        && &head == b"PAR1"
+        && &tail == b"PAR1";
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("not a complete Parquet file ({len} bytes, no PAR1 magic at both ends: truncated?)"))
+    }
 }
 
 /// Reads one postings part's text and matches it; the error is the reason.

@@ -323,6 +323,7 @@ fn read_inputs(
         let res = reader::read_warc(counted, warc::MAX_RECORD_BYTES, &mut warc::wants_block, &mut on);
         let failed = res.err().map(|e| problem(input, format!("read failed: {e}")));
         let _ = tx.send(Msg::InputDone { failed });
+        crate::signals::pause_point(i + 1);
     }
 }
 
@@ -534,6 +535,7 @@ pub fn ingest_wdc(store: &mut Store, inputs: &[Input], opts: &CrawlOptions) -> R
                 report(&mut sum.problems, &mut printed, problem(input, format!("read failed: {e}")), true);
             }
         }
+        crate::signals::pause_point(sum.inputs_read + sum.inputs_failed);
     }
     sum.postings_found = sum.counts.postings as usize;
     sum.bytes = bytes.load(std::sync::atomic::Ordering::Relaxed);

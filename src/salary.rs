@@ -718,7 +718,14 @@ pub fn extract(text: &str) -> Option<Salary> {
     let mut best: Option<Candidate> = None;
     let mut pos = 0;
     while pos < text.len() {
-        let Some(caps) = CANDIDATE.captures_at(text, pos) else { break };
+        let Some(found) = CANDIDATE.find_at(text, pos) else { break };
+        // A lone number (digits and thousands separators only) has no currency, no `k` and no
+        // second amount, so `candidate` would drop it: skip it without reading its groups.
+        if found.as_str().bytes().all(|b| b.is_ascii_digit() || b",.' ".contains(&b)) {
+            pos = found.end();
+            continue;
+        }
+        let Some(caps) = CANDIDATE.captures_at(text, found.start()) else { break };
         let Some(whole) = caps.get(0) else { break };
         let mut resume = None;
         if let Some(c) = candidate(text, &caps, whole.start(), whole.end(), &head, &mut resume)
@@ -861,6 +868,11 @@ fn candidate(
         }
     }
     let v2 = v2.unwrap_or(v1);
+    // Without a currency, a `k` or a lakh nothing below can accept the amount (a bare number needs
+    // a `k`): stop before the context is read. Most numbers in a posting end here.
+    if cur.is_none() && !k && !lakh {
+        return None;
+    }
     if lakh {
         cur = cur.or(Some("INR"));
         if cur != Some("INR") {

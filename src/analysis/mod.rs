@@ -226,12 +226,12 @@ fn merge_into(into: &mut BTreeMap<(String, String), Cell>, month: &str, cells: B
 /// Loads the predictions (a file or the built-in ones) and checks their keyword ids against the
 /// taxonomy. The one place claim files are read for analysis.
 pub fn load_predictions(path: Option<&Path>, tax: &Taxonomy) -> Result<Vec<Prediction>, predictions::PredictionError> {
-    let preds = match path {
-        Some(p) => predictions::load(p)?,
-        None => predictions::builtin()?,
+    let (preds, name) = match path {
+        Some(p) => (predictions::load(p)?, p.display().to_string()),
+        None => (predictions::builtin()?, "keywords/predictions.toml".to_string()),
     };
     let ids: Vec<&str> = tax.keywords().iter().map(|k| k.id.as_str()).collect();
-    predictions::validate(&preds, &ids)?;
+    predictions::validate(&preds, &ids).map_err(|e| e.in_file(&name))?;
     Ok(preds)
 }
 

@@ -94,7 +94,7 @@ pub enum Command {
 
     /// Share of postings that mention each keyword per period, with 95% Wilson intervals.
     #[command(
-        after_help = "Examples:\n  jobtrend trends --keywords typescript,javascript\n  jobtrend trends --by year --format csv > trends.csv\n  jobtrend trends --by quarter --since 2022-01 --source hn --format json"
+        after_help = "Examples:\n  jobtrend trends --keywords typescript,javascript\n  jobtrend trends --by year --format csv > trends.csv\n  jobtrend trends --by quarter --since 2022-01 --source hn --format json\n  jobtrend trends --roles backend,sre --by year"
     )]
     Trends(TrendsArgs),
 
@@ -421,10 +421,10 @@ pub struct TrendsArgs {
     #[arg(long)]
     pub by_source: bool,
 
-    /// Shares of roles (backend, frontend, platform, devops, ...) instead of keywords;
-    /// `--keywords` then selects roles.
-    #[arg(long, conflicts_with = "salary")]
-    pub roles: bool,
+    /// Shares of roles instead of keywords: all of them, or the roles listed (comma separated, e.g.
+    /// `--roles backend,sre`; an unknown one lists them all).
+    #[arg(long, num_args = 0.., value_delimiter = ',', value_name = "ROLE,...", conflicts_with = "salary")]
+    pub roles: Option<Vec<String>>,
 
     /// Stated salaries instead: share of postings with a salary, median annual salary per currency.
     #[arg(long)]

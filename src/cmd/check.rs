@@ -19,9 +19,8 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let preds = match load_predictions(args.predictions.as_deref(), &tax) {
         Ok(p) => p,
         Err(e) => {
-            let what =
-                args.predictions.as_ref().map_or("the built-in predictions".to_string(), |p| p.display().to_string());
-            eprintln!("jobtrend: error: invalid predictions in {what}: {e}");
+            // The error names the file (and the claim and field).
+            eprintln!("jobtrend: error: invalid predictions: {e}");
             return Ok(ExitCode::from(crate::exit::FATAL));
         }
     };

@@ -13,6 +13,7 @@ pub fn run(cli: &Cli, args: &CompactArgs) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let opts = CompactOptions { merge_below: args.merge_below.saturating_mul(1 << 20) };
+    crate::signals::install();
     let sum = compact(&mut store, &opts)
         .with_context(|| format!("could not compact the dataset in {}", cli.data.display()))?;
     if args.json {
@@ -21,7 +22,7 @@ pub fn run(cli: &Cli, args: &CompactArgs) -> anyhow::Result<ExitCode> {
     for p in &sum.problems {
         eprintln!("{p}");
     }
-    if !cli.quiet || !sum.problems.is_empty() {
+    if !cli.quiet || !sum.problems.is_empty() || sum.interrupted {
         eprintln!(
             "{} parts -> {}: {} rows, {} duplicates removed, {} parts written, {} removed ({} index parts, {} temp files), {} index parts merged in {:.2} s",
             sum.parts_before,
@@ -36,5 +37,9 @@ pub fn run(cli: &Cli, args: &CompactArgs) -> anyhow::Result<ExitCode> {
             sum.seconds
         );
     }
-    Ok(ExitCode::from(if sum.problems.is_empty() { crate::exit::OK } else { crate::exit::PARTIAL }))
+    if sum.interrupted {
+        eprintln!("interrupted: the compaction stopped between two parts; run `jobtrend compact` again to finish it");
+    }
+    let ok = sum.problems.is_empty() && !sum.interrupted;
+    Ok(ExitCode::from(if ok { crate::exit::OK } else { crate::exit::PARTIAL }))
 }

@@ -23,8 +23,18 @@ pub fn run(cli: &Cli, args: &EmergingArgs) -> anyhow::Result<ExitCode> {
         Err(e @ (EmergingError::Store(_) | EmergingError::Keywords(_))) => {
             return Err(anyhow::Error::new(e).context(format!("could not read the dataset in {}", cli.data.display())));
         }
+        Err(EmergingError::NoPostings { sources, .. }) => {
+            // Why, in the words of the other analysis commands: which sources and months there are.
+            let sel = crate::analysis::Selection { sources, ..Default::default() };
+            let why = crate::analysis::Coverage::of(&cli.data, &tax)
+                .map_or_else(|e| e.to_string(), |c| c.explain(&cli.data, &sel));
+            eprintln!("jobtrend: {why}");
+            return Ok(ExitCode::from(crate::exit::PARTIAL));
+        }
         Err(e) => {
-            eprintln!("jobtrend: {e}");
+            // A usage error (exit 2) says so, as the other analysis commands do; an empty window does not.
+            let kind = if e.exit_code() == crate::exit::FATAL { "error: " } else { "" };
+            eprintln!("jobtrend: {kind}{e}");
             return Ok(ExitCode::from(e.exit_code()));
         }
     };

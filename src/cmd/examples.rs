@@ -35,6 +35,10 @@ pub fn run(cli: &Cli, args: &ExamplesArgs) -> anyhow::Result<ExitCode> {
     }
     let scope = scope(&q);
     if ex.shown.is_empty() {
+        if let Some(why) = empty_selection(cli, &tax, args) {
+            eprintln!("jobtrend: {why}");
+            return Ok(ExitCode::from(crate::exit::PARTIAL));
+        }
         let mut msg = format!("no posting mentions {what:?}{scope}");
         if matches!(needle, Needle::Term(_))
             && let Some(id) = tax.suggest(what)
@@ -50,6 +54,22 @@ pub fn run(cli: &Cli, args: &ExamplesArgs) -> anyhow::Result<ExitCode> {
         print_text(&ex, what, kind, &scope);
     }
     Ok(if ex.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(crate::exit::PARTIAL) })
+}
+
+/// Why nothing was found when the month and sources asked for hold no posting at all (which sources
+/// and months there are), in the words of the other analysis commands; `None` when they hold some.
+fn empty_selection(cli: &Cli, tax: &crate::keywords::Taxonomy, args: &ExamplesArgs) -> Option<String> {
+    use crate::analysis::{Coverage, Selection, Wants, analyse};
+    let sel = Selection {
+        since: args.month.clone(),
+        until: args.month.clone(),
+        sources: args.source.clone(),
+        dedup: crate::dedup::Dedup::None,
+    };
+    if !analyse(&cli.data, tax, &sel, &Wants::default()).ok()?.is_empty() {
+        return None;
+    }
+    Some(Coverage::of(&cli.data, tax).map_or_else(|e| e.to_string(), |c| c.explain(&cli.data, &sel)))
 }
 
 /// " in 2024-01 (hn)" — the selection, for messages.

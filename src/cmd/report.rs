@@ -19,11 +19,8 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     // Unknown ids fail before the dataset is read (exit 2, with the closest id).
     crate::trends::keyword_order(&tax, &super::trends::options(&args.filter, false))?;
     let terms = crate::terms::parse(&args.filter.term, &args.filter.term_regex, &tax)?;
-    let predictions = load_predictions(args.predictions.as_deref(), &tax).with_context(|| {
-        let what =
-            args.predictions.as_ref().map_or("the built-in predictions".to_string(), |p| p.display().to_string());
-        format!("invalid predictions in {what}")
-    })?;
+    // The error names the file (and the claim and field).
+    let predictions = load_predictions(args.predictions.as_deref(), &tax).context("invalid predictions")?;
     let req = ReportRequest {
         data: &cli.data,
         tax: &tax,

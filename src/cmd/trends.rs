@@ -30,19 +30,29 @@ pub fn options(f: &TrendFilter, by_source: bool) -> TrendOptions {
 pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
     super::warn_if_writing(&cli.data);
     let tax = taxonomy(args.filter.keywords_dir.as_deref())?;
-    let opts = options(&args.filter, args.by_source);
+    let mut opts = options(&args.filter, args.by_source);
     let terms = crate::terms::parse(&args.filter.term, &args.filter.term_regex, &tax)?;
-    if !terms.is_empty() && (args.roles || args.salary) {
+    let roles = args.roles.is_some();
+    if !terms.is_empty() && (roles || args.salary) {
         eprintln!("jobtrend: error: --term and --term-regex count keywords; they do not go with --roles or --salary");
         return Ok(ExitCode::from(crate::exit::FATAL));
     }
+    if let Some(picked) = &args.roles {
+        match role_selection(picked, &opts.keywords) {
+            Ok(list) => opts.keywords = list,
+            Err(msg) => {
+                eprintln!("jobtrend: error: {msg}");
+                return Ok(ExitCode::from(crate::exit::FATAL));
+            }
+        }
+    }
     // Unknown ids fail before the dataset is read (exit 2, with the closest id).
-    if args.roles {
+    if roles {
         crate::trends::role_order(&opts)?;
     } else if !args.salary {
         crate::trends::keyword_order(&tax, &opts)?;
     }
-    let wants = Wants { facts: args.roles || args.salary, predictions: Vec::new() };
+    let wants = Wants { facts: roles || args.salary, predictions: Vec::new() };
     if args.measure == crate::cli::Measure::Open && args.filter.by != crate::cli::Period::Month {
         // A posting open in several months of a quarter would count once per month: refused
         // until periods longer than a month count distinct postings.
@@ -61,7 +71,7 @@ pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
         salary(&a, args)?;
         return Ok(super::exit_code(&a));
     }
-    let (rows, skipped) = if args.roles {
+    let (rows, skipped) = if roles {
         (crate::trends::compute_roles(&a, &opts)?, 0)
     } else if terms.is_empty() {
         (compute(&a, &tax, &opts)?, 0)
@@ -74,6 +84,22 @@ pub fn run(cli: &Cli, args: &TrendsArgs) -> anyhow::Result<ExitCode> {
         TableFormat::Table => print_table(&tax, &rows, &opts),
     }
     if skipped > 0 { Ok(ExitCode::from(crate::exit::PARTIAL)) } else { Ok(super::exit_code(&a)) }
+}
+
+/// The roles `--roles ROLE,...` picks. `--keywords ROLE,...` beside a bare `--roles` (the old
+/// spelling) still works, with a warning: `--keywords` names keyword ids everywhere else.
+fn role_selection(picked: &[String], keywords: &[String]) -> Result<Vec<String>, String> {
+    let keywords_given = !crate::keywords::split_ids(keywords).is_empty();
+    if crate::keywords::split_ids(picked).is_empty() {
+        if keywords_given {
+            eprintln!("warning: `trends --roles --keywords ROLE,...` is deprecated, use `--roles ROLE,...`");
+        }
+        return Ok(keywords.to_vec());
+    }
+    if keywords_given {
+        return Err("--keywords names keyword ids; with --roles ROLE,... pick the roles there".to_string());
+    }
+    Ok(picked.to_vec())
 }
 
 /// Rows of the terms, after the rows of the --keywords ids when some are given; the number of parts whose text

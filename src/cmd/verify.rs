@@ -25,7 +25,7 @@ struct Output {
 
 pub fn run(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     if !cli.data.is_dir() {
-        anyhow::bail!("{}: no such data directory", cli.data.display());
+        anyhow::bail!("the data directory {} does not exist (give the right one with --data DIR)", cli.data.display());
     }
     let out = if args.repair {
         crate::signals::install();
@@ -93,6 +93,12 @@ fn print_text(cli: &Cli, out: &Output) {
     }
     for q in &fix.index_parts_deleted {
         eprintln!("deleted the damaged index part {q} (it is rebuilt when needed)");
+    }
+    if !fix.stale_index_parts_deleted.is_empty() {
+        eprintln!(
+            "deleted {} index parts of the parts moved or changed (the next analysis matches what is left again)",
+            fix.stale_index_parts_deleted.len()
+        );
     }
     if fix.rows_removed > 0 {
         eprintln!(

@@ -378,7 +378,8 @@ impl PredictionError {
             message: message.into(),
         }
     }
-    fn in_file(mut self, name: &str) -> Self {
+    /// The same error, naming the file `name` (errors of [`validate`] name no file: the caller knows it).
+    pub fn in_file(mut self, name: &str) -> Self {
         match &mut self {
             PredictionError::Field { file, .. } | PredictionError::File { file, .. } => *file = name.to_string(),
             PredictionError::Io { .. } => {}

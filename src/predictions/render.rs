@@ -28,9 +28,14 @@ fn base_decimals(unit: &str) -> usize {
 
 /// `[3.80, 7.70] pp/yr`, or `–`.
 pub fn interval(unit: &str, lo: Option<f64>, hi: Option<f64>) -> String {
+    interval_at(unit, lo, hi, base_decimals(unit))
+}
+
+/// [`interval`] with at least `base` decimals (more when fewer would collapse it).
+pub fn interval_at(unit: &str, lo: Option<f64>, hi: Option<f64>, base: usize) -> String {
     match (lo, hi) {
         (Some(l), Some(h)) => {
-            let d = decimals(&[l, h], base_decimals(unit));
+            let d = decimals(&[l, h], base);
             format!("[{l:.d$}, {h:.d$}] {unit}")
         }
         (Some(l), None) => format!("[{l:.2}, ∞) {unit}"),
@@ -273,6 +278,10 @@ mod tests {
         assert_eq!(interval("pp/yr", Some(0.0012), Some(0.0041)), "[0.001, 0.004] pp/yr");
         assert_eq!(interval("%", Some(12.34), Some(15.0)), "[12.3, 15.0] %");
         assert_eq!(interval("ratio", None, None), "–");
+        // The report's two decimals for every unit: more only where two would collapse the interval.
+        assert_eq!(interval_at("%", Some(12.344), Some(15.0), 2), "[12.34, 15.00] %");
+        assert_eq!(interval_at("pp/yr", Some(0.0012), Some(0.0041), 2), "[0.001, 0.004] pp/yr");
+        assert_eq!(interval_at("ratio", Some(1.5), None, 2), "[1.50, ∞) ratio");
     }
 
     #[test]

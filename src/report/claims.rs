@@ -20,12 +20,10 @@ pub fn fmt_opt(x: Option<f64>, digits: usize) -> String {
     x.map_or("–".to_string(), |v| format!("{v:.digits$}"))
 }
 
-/// `[low, high] unit`, `–` when absent.
+/// `[low, high] unit` with two decimals (more where two would collapse it: never `[0.00, 0.00]`), `–` when
+/// absent.
 pub fn interval(e: &Evaluation) -> String {
-    match (e.ci_low, e.ci_high) {
-        (Some(l), Some(h)) => format!("[{l:.2}, {h:.2}] {}", e.unit),
-        _ => "–".into(),
-    }
+    crate::predictions::render::interval_at(&e.unit, e.ci_low, e.ci_high, 2)
 }
 
 /// A share as `12.3%`, `–` when absent.

@@ -19,6 +19,9 @@
 //! - **Kill at any moment**: the new part is written atomically before any old part goes, so
 //!   the dataset stays readable and loses nothing; at worst it holds some rows twice until the
 //!   next run, which finishes the job. Re-running on an exact dataset changes nothing.
+//! - **SIGINT/SIGTERM** ([`crate::signals`]): the group in progress is finished (new part
+//!   written, its old parts removed), no further group is started, and
+//!   [`CompactSummary::interrupted`] is set; the next run does the groups left.
 //! - Index parts whose postings part no longer exists are removed too. A part that cannot be
 //!   read is named in [`CompactSummary::problems`] and left alone.
 
@@ -52,7 +55,7 @@ pub struct CompactSummary {
     pub parts_after: usize,
     /// Rows in the readable parts before.
     pub rows_before: usize,
-    /// Rows after (= distinct ids).
+    /// Rows after (= distinct ids, unless interrupted).
     pub rows_after: usize,
     /// Rows removed because another row had the same id.
     pub duplicates_removed: usize,
@@ -65,6 +68,8 @@ pub struct CompactSummary {
     pub temp_files_removed: usize,
     /// Parts that could not be read (left as they are): `PATH: reason`.
     pub problems: Vec<String>,
+    /// Stopped by SIGINT/SIGTERM between two groups: run again to finish.
+    pub interrupted: bool,
     pub seconds: f64,
 }
 
@@ -150,9 +155,16 @@ pub fn compact(store: &mut Store, opts: &CompactOptions) -> Result<CompactSummar
     for (i, p) in parts.iter().enumerate() {
         months.entry(p.month.clone()).or_default().push(i);
     }
-    for (month, members) in months {
+    let mut groups_done = 0usize;
+    'months: for (month, members) in months {
         for group in groups(&parts, &members, opts.merge_below) {
+            if crate::signals::stop_requested() {
+                sum.interrupted = true;
+                break 'months;
+            }
             rewrite(&data, &month, &group.iter().map(|&i| &parts[i]).collect::<Vec<_>>(), &mut sum)?;
+            groups_done += 1;
+            crate::signals::pause_point(groups_done);
         }
     }
     sum.index_parts_removed += remove_orphan_index_parts(&data);
@@ -301,6 +313,18 @@ fn remove_index_parts(data: &Path, month: &str, name: &str) -> usize {
         .map(|fp| fp.join(format!("month={month}")).join(name))
         .filter(|p| fs::remove_file(p).is_ok())
         .count()
+}
+
+/// Removes the index parts of the postings part `part` under every fingerprint (they no longer
+/// describe it once it is moved, deleted or rewritten; the next analysis matches it again).
+/// Returns the paths removed.
+pub(crate) fn remove_index_parts_of(data: &Path, part: &Path) -> Vec<PathBuf> {
+    let (Some(month), Some(name)) = (super::month_of_part(part), part.file_name()) else { return Vec::new() };
+    index_fps(data)
+        .into_iter()
+        .map(|fp| fp.join(format!("month={month}")).join(name))
+        .filter(|p| fs::remove_file(p).is_ok())
+        .collect()
 }
 
 /// Removes index parts (`*.parquet`) whose postings part does not exist; returns how many.

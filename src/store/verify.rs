@@ -2,14 +2,17 @@
 //!
 //! In: a data directory. Out: a [`VerifyReport`]: every postings part checked (Parquet footer and
 //! pages readable, columns and types those of the dataset, `id` unique within and across parts),
-//! every index part under `<data>/index/` checked for readability; and with [`repair`] (the
+//! every index part under `<data>/index/` checked for readability and against its postings part
+//! (same ids in the same order; a part gone or rewritten makes it stale); and with [`repair`] (the
 //! caller holds the write lock) a [`RepairReport`]: unreadable postings parts moved to
 //! `<data>/quarantine/<same relative path>` with a line each in `<data>/quarantine/log.jsonl`,
 //! damaged index parts deleted (they are rebuilt), duplicate-id rows removed by rewriting the
 //! part atomically (the first occurrence in part-name order is kept, part names start with their
-//! write time), and the months whose postings must be fetched or ingested again.
+//! write time), the index parts of every part moved or changed deleted (before the part is, so
+//! no index part ever describes rows that are gone), and the months whose postings must be
+//! fetched or ingested again.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -79,6 +82,9 @@ pub struct RepairReport {
     /// Postings parts moved to `quarantine/` (relative paths, as they were).
     pub quarantined: Vec<String>,
     pub index_parts_deleted: Vec<String>,
+    /// Index parts of the postings parts quarantined, deleted or rewritten: they described the
+    /// part as it was (the next analysis matches the rewritten ones again).
+    pub stale_index_parts_deleted: Vec<String>,
     /// Parts rewritten without their duplicate rows, parts deleted because every row was one.
     pub parts_rewritten: Vec<String>,
     pub parts_deleted: Vec<String>,
@@ -161,6 +167,8 @@ pub fn verify(data_dir: &Path) -> Result<VerifyReport, StoreError> {
     files.sort_by(|a, b| (a.file_name(), a).cmp(&(b.file_name(), b)));
     rep.parts = files.len();
     let mut seen: HashSet<String> = HashSet::new();
+    // Per readable postings part: its rows and a hash of its ids in order, for the index parts.
+    let mut lines_up: HashMap<PathBuf, (usize, u64)> = HashMap::new();
     for path in &files {
         let damaged = |reason: String| PartProblem {
             path: rel(data_dir, path),
@@ -182,6 +190,7 @@ pub fn verify(data_dir: &Path) -> Result<VerifyReport, StoreError> {
         rep.rows += df.height();
         let ids = df.column("id").and_then(|c| c.str().cloned());
         let ids = ids.map_err(|source| StoreError::Parquet { path: path.clone(), source })?;
+        lines_up.insert(path.clone(), (df.height(), id_hash(ids.iter())));
         let mut positions = Vec::new();
         for (i, id) in ids.iter().enumerate() {
             if let Some(id) = id
@@ -203,17 +212,61 @@ pub fn verify(data_dir: &Path) -> Result<VerifyReport, StoreError> {
     rep.distinct_ids = seen.len();
     let index = index_files(data_dir);
     rep.index_parts = index.len();
+    let unreadable: HashSet<PathBuf> =
+        rep.damaged.iter().filter(|p| p.kind == "postings").map(|p| data_dir.join(&p.path)).collect();
     for path in &index {
-        if let Err(e) = read_part(path) {
+        let reason = match read_part(path) {
+            Err(e) => Some(reason_of(e)),
+            Ok(df) => stale_index(data_dir, path, &df, &lines_up, &unreadable),
+        };
+        if let Some(reason) = reason {
             rep.damaged.push(PartProblem {
                 path: rel(data_dir, path),
                 kind: "index",
-                reason: reason_of(e),
+                reason,
                 months: months_of(path.strip_prefix(data_dir).unwrap_or(path)),
             });
         }
     }
     Ok(rep)
+}
+
+/// xxh3 of a sequence of ids (a null is the empty id).
+fn id_hash<'a>(ids: impl Iterator<Item = Option<&'a str>>) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for id in ids {
+        h.update(id.unwrap_or_default().as_bytes());
+        h.update(&[0]);
+    }
+    h.digest()
+}
+
+/// Why the readable index part `path` (`index/fp=F/month=M/NAME`) no longer describes its
+/// postings part (`postings/month=M/NAME`): gone, or other rows. `None` when it lines up, or
+/// when the postings part is unreadable (its own problem; the repair removes both).
+fn stale_index(
+    data_dir: &Path,
+    path: &Path,
+    df: &DataFrame,
+    lines_up: &HashMap<PathBuf, (usize, u64)>,
+    unreadable: &HashSet<PathBuf>,
+) -> Option<String> {
+    let (month_dir, name) = (path.parent()?.file_name()?, path.file_name()?);
+    let postings = data_dir.join("postings").join(month_dir).join(name);
+    if unreadable.contains(&postings) {
+        return None;
+    }
+    let Some(&(rows, hash)) = lines_up.get(&postings) else {
+        return Some("stale: its postings part does not exist".to_string());
+    };
+    let ids = df.column("id").ok().and_then(|c| c.str().ok().map(|s| id_hash(s.iter())));
+    if df.height() != rows || ids != Some(hash) {
+        return Some(format!(
+            "stale: its rows ({}) are not those of its postings part ({rows} rows); it is rebuilt when needed",
+            df.height()
+        ));
+    }
+    None
 }
 
 /// One line of `<data>/quarantine/log.jsonl`.
@@ -242,6 +295,8 @@ pub fn repair(data_dir: &Path, rep: &VerifyReport, _lock: &DataLock) -> Result<R
             out.index_parts_deleted.push(p.path.clone());
             continue;
         }
+        // Index parts first: a kill between the two steps costs a re-match, never a stale count.
+        drop_index_parts(data_dir, &src, &mut out);
         let dest = free_name(&qdir.join(&p.path));
         if let Some(parent) = dest.parent() {
             fs::create_dir_all(parent).map_err(io_err(parent))?;
@@ -271,6 +326,7 @@ pub fn repair(data_dir: &Path, rep: &VerifyReport, _lock: &DataLock) -> Result<R
         }
         let path = data_dir.join(&d.path);
         let df = read_part(&path)?;
+        drop_index_parts(data_dir, &path, &mut out);
         if d.positions.len() == df.height() {
             fs::remove_file(&path).map_err(io_err(&path))?;
             out.parts_deleted.push(d.path.clone());
@@ -284,6 +340,11 @@ pub fn repair(data_dir: &Path, rep: &VerifyReport, _lock: &DataLock) -> Result<R
         out.rows_removed += d.positions.len();
     }
     Ok(out)
+}
+
+fn drop_index_parts(data_dir: &Path, part: &Path, out: &mut RepairReport) {
+    let gone = super::compact::remove_index_parts_of(data_dir, part);
+    out.stale_index_parts_deleted.extend(gone.iter().map(|p| rel(data_dir, p)));
 }
 
 /// `path`, or `path.1`, `path.2`... when taken (a part quarantined twice).

@@ -292,3 +292,90 @@ fn compact_merges_index_parts_so_nothing_is_matched_again() {
     assert_eq!(matched, 0, "compact kept the index");
     assert_eq!(got, want);
 }
+
+/// `verify --repair` on the duplicates shared writers leave (each with its index parts): the index
+/// parts of the parts it deletes or rewrites go too, so no count and no outside reader of the index
+/// sees the removed rows.
+#[test]
+fn verify_repair_of_duplicates_leaves_no_stale_index_part() {
+    let tmp = tempdir();
+    let (single, data, other) = (tmp.path().join("single"), tmp.path().join("data"), tmp.path().join("other"));
+    let page = |n: &str| fixture(&format!("html/hn/{n}.html"));
+    let (p1, p2, sep) = (page("2013-06-p1"), page("2013-06-p2"), page("2024-09-div"));
+    let trends = |d: &Path| {
+        let out = jobtrend().arg("--data").arg(d).args(["trends", "--format", "csv", "--dedup", "none"]).output();
+        String::from_utf8(out.unwrap().stdout).unwrap()
+    };
+    let (code, _, err) = run(&single, &["ingest", "html", s(&p1), s(&p2), s(&sep)]);
+    assert_eq!(code, 0, "{err}");
+    // The first writer stored 2013-06 page 1 and 2024-09; a second one, not seeing it, stored both
+    // pages of 2013-06 (a part half duplicates) and 2024-09 again (a part of duplicates only).
+    shared_ingest(&data, "w1", &[p1.clone(), sep.clone()]);
+    shared_ingest(&other, "w2", &[p1, p2, sep]);
+    merge_datasets(&other, &data);
+    merge_index(&other, &data);
+    assert_ne!(trends(&data), trends(&single), "the duplicates count twice");
+
+    let (code, sum, err) = run(&data, &["verify", "--repair", "--json"]);
+    assert_eq!(code, 1, "{err}");
+    let fix = &sum["repair"];
+    assert_eq!(
+        (fix["parts_rewritten"].as_array().unwrap().len(), fix["parts_deleted"].as_array().unwrap().len()),
+        (1, 1)
+    );
+    assert_eq!(fix["stale_index_parts_deleted"].as_array().unwrap().len(), 2, "{fix}");
+    assert!(err.contains("deleted 2 index parts of the parts moved or changed"), "{err}");
+    // Every index part belongs to a postings part; the counts are those of one plain ingest.
+    let postings: Vec<String> = part_names(&data);
+    let index: Vec<PathBuf> =
+        walk(&data.join("index")).into_iter().filter(|p| p.extension().is_some_and(|x| x == "parquet")).collect();
+    for ix in &index {
+        assert!(postings.contains(&ix.file_name().unwrap().to_string_lossy().into_owned()), "orphan {}", ix.display());
+    }
+    assert_eq!(trends(&data), trends(&single));
+    assert_eq!(run(&data, &["verify"]).0, 0);
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Index parts a repair by an older jobtrend left behind (their postings part rewritten or gone)
+/// are found by `verify` as stale and deleted by `verify --repair`.
+#[test]
+fn verify_finds_stale_index_parts_and_repair_deletes_them() {
+    let tmp = tempdir();
+    let data = tmp.path().join("data");
+    let (code, _, err) = run(&data, &["ingest", "html", fixture("html/hn").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(run(&data, &["verify"]).0, 0, "a fresh dataset lines up");
+    let parts = store::part_files(&data).unwrap();
+    let index: Vec<PathBuf> =
+        walk(&data.join("index")).into_iter().filter(|p| p.extension().is_some_and(|x| x == "parquet")).collect();
+    let index_of = |part: &Path| index.iter().find(|i| i.file_name() == part.file_name()).unwrap().clone();
+    // One part rewritten with a row less, one part gone: both index parts still there.
+    let (shrunk, gone) = (&parts[0], &parts[1]);
+    let ids = store::read_part_ids(shrunk).unwrap();
+    let mut rows = store::read_all(&data).unwrap();
+    rows.retain(|p| ids.contains(&p.id));
+    rows.pop();
+    let mut df = store::to_frame(&rows).unwrap();
+    store::write_part_file(&mut df, shrunk).unwrap();
+    std::fs::remove_file(gone).unwrap();
+    let (code, v, err) = run(&data, &["verify", "--json"]);
+    assert_eq!(code, 1, "{err}");
+    let reasons: BTreeMap<String, String> = v["damaged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap().to_string(), d["reason"].as_str().unwrap().to_string()))
+        .collect();
+    let rel = |p: &Path| p.strip_prefix(&data).unwrap().display().to_string();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons[&rel(&index_of(shrunk))].starts_with("stale: its rows"), "{reasons:?}");
+    assert_eq!(reasons[&rel(&index_of(gone))], "stale: its postings part does not exist");
+    let (code, _, err) = run(&data, &["verify", "--repair"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!index_of(shrunk).exists() && !index_of(gone).exists());
+    assert_eq!(run(&data, &["verify"]).0, 0);
+}

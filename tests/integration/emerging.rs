@@ -128,7 +128,7 @@ fn windows_formats_and_errors() {
     assert!(err.contains("--since 2026-05: no postings from then on (the data end at 2025-12)"), "{err}");
     let (code, _, err) = run(&data, &["emerging", "--source", "lever"]);
     assert_eq!(code, 1);
-    assert!(err.contains("no postings of source lever"), "{err}");
+    assert!(err.contains("no source named lever. The data cover ") && err.contains("sources: hn ("), "{err}");
     let (code, _, err) = run(&tmp.path().join("nope"), &["emerging"]);
     assert_eq!(code, 2);
     assert!(err.contains("does not exist"), "{err}");

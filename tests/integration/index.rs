@@ -248,8 +248,15 @@ fn kill_9_while_indexing_leaves_a_dataset_every_command_reads() {
 fn a_missing_data_directory_is_an_error_naming_it() {
     let tmp = tempdir();
     let data = tmp.path().join("no-such-dir");
-    for args in [&["trends"][..], &["check"], &["stats"], &["report", "--out", tmp.path().join("r").to_str().unwrap()]]
-    {
+    let out = tmp.path().join("r");
+    for args in [
+        &["trends"][..],
+        &["check"],
+        &["stats"],
+        &["report", "--out", out.to_str().unwrap()],
+        &["examples", "rust"],
+        &["emerging"],
+    ] {
         let (code, _, err) = run(&data, args);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains("no-such-dir") && err.contains("does not exist"), "{args:?}: {err}");
@@ -275,6 +282,16 @@ fn an_empty_selection_says_why_and_exits_1() {
     assert!(err.contains("2024-01..2024-03"), "{err}");
     let (code, _, err) = run(&data, &["check", "--source", "hnn"]);
     assert_eq!(code, 1, "{err}");
+    // examples and emerging say why in the same words.
+    for args in [&["examples", "postgresql", "--source", "hnn"][..], &["emerging", "--source", "hnn"]] {
+        let (code, out, err) = run(&data, args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(out.is_empty(), "{out}");
+        assert!(err.contains("no source named hnn") && err.contains("hn (10)"), "{args:?}: {err}");
+    }
+    let (code, _, err) = run(&data, &["examples", "postgresql", "--month", "2024-02"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("The data cover 2024-01..2024-03"), "a month without postings: {err}");
     let out_dir = tmp.path().join("r");
     let (code, _, err) = run(&data, &["report", "--since", "2030-01", "--out", out_dir.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
@@ -327,6 +344,36 @@ fn a_damaged_part_is_named_once_and_skipped() {
     let (code, _, err) = run(&data, &["report", "--out", r.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
     assert!(r.join("index.html").exists(), "the report is still written");
+}
+
+#[test]
+fn a_truncated_part_beside_its_intact_index_part_is_still_named_and_skipped() {
+    let tmp = tempdir();
+    let data = tmp.path().join("data");
+    let (code, _, err) = run(&data, &["-q", "ingest", "html", fixture("html/hn").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (_, whole, _) = run(&data, &["trends", "--by", "year", "--format", "csv"]);
+    let bad = parquet_files(&data.join("postings/month=2024-09")).remove(0);
+    let bytes = std::fs::read(&bad).unwrap();
+    std::fs::write(&bad, &bytes[..bytes.len() / 2]).unwrap();
+    let name = bad.display().to_string();
+    let r = tmp.path().join("r");
+    for args in [
+        &["trends", "--by", "year", "--format", "csv"][..],
+        &["check", "--format", "json"],
+        &["report", "--out", r.to_str().unwrap(), "--width", "400", "--height", "300"],
+        &["examples", "rust"],
+        &["stats"],
+    ] {
+        let (code, out, err) = run(&data, args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert_eq!(err.matches(&name).count(), 1, "{args:?}: named once: {err}");
+        assert!(!out.is_empty() || args[0] == "report", "{args:?}: the rest of the answer is given");
+        if args[0] == "trends" {
+            assert_ne!(out, whole, "its postings are left out, as stats leaves them out");
+        }
+    }
+    assert!(r.join("index.html").exists());
 }
 
 #[test]

@@ -19,6 +19,7 @@ mod match_cmd;
 mod predictions;
 mod run_cmd;
 mod salary_roles;
+mod signals;
 mod spark;
 mod terms_cli;
 mod trends_cli;

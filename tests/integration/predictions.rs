@@ -646,5 +646,7 @@ fn error_messages_read_well() {
     assert!(e.ends_with("(line 13)"), "{e}");
 }
 
+mod acceptance;
 mod crosscheck;
 mod verdicts;
+mod with_feeds;

@@ -235,7 +235,8 @@ fn examples_show_the_matched_text_oldest_first() {
     );
     let (code, _, err) = run(&data, &["examples", "typescript", "--source", "greenhouse"]);
     assert_eq!(code, 1);
-    assert!(err.contains(r#"no posting mentions "typescript" (greenhouse)"#), "{err}");
+    // No posting of that source at all: said as the other analysis commands say it.
+    assert!(err.contains("no source named greenhouse") && err.contains("sources: hn (5)"), "{err}");
     // No dataset: exit 2.
     let (code, _, err) = run(&tmp.path().join("nope"), &["examples", "typescript"]);
     assert_eq!(code, 2, "{err}");

@@ -75,13 +75,23 @@ fn keyword_lists_are_trimmed_and_unknown_ids_name_the_closest() {
     }
     assert!(!tmp.path().join("r").exists(), "no report for an unknown id");
 
-    // Roles: the same trimming; an unknown role lists the roles.
-    let (code, out, err) = run(&data, &["trends", "--roles", "--keywords", "backend, frontend", "--format", "csv"]);
+    // Roles are picked by --roles (--keywords names keyword ids only): the same trimming; an unknown
+    // role lists the roles.
+    let (code, out, err) = run(&data, &["trends", "--roles", "backend, frontend", "--format", "csv"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.lines().count(), 3, "{out}");
-    let (code, _, err) = run(&data, &["trends", "--roles", "--keywords", "backnd"]);
+    let (code, _, err) = run(&data, &["trends", "--roles", "backnd"]);
     assert_eq!(code, 2);
     assert!(err.contains("unknown role \"backnd\"") && err.contains("backend"), "{err}");
+    // The old spelling still works, with a warning; both at once is a usage error.
+    let (code, old, err) = run(&data, &["trends", "--roles", "--keywords", "backend, frontend", "--format", "csv"]);
+    assert_eq!((code, old.as_str()), (0, out.as_str()), "{err}");
+    assert!(err.contains("`trends --roles --keywords ROLE,...` is deprecated, use `--roles ROLE,...`"), "{err}");
+    let (code, _, err) = run(&data, &["trends", "--roles", "backend", "--keywords", "rust"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--keywords names keyword ids"), "{err}");
+    let (_, help, _) = run(&data, &["trends", "--help"]);
+    assert!(help.contains("--roles [<ROLE,...>...]") && !help.contains("--keywords` then selects roles"), "{help}");
 }
 
 #[test]

@@ -303,7 +303,7 @@ fn trends_by_role_and_stated_salaries() {
     }
     store.append(rows).unwrap();
     drop(store);
-    let (code, out, err) = run(&data, &["trends", "--roles", "--keywords", "backend,devops", "--format", "csv"]);
+    let (code, out, err) = run(&data, &["trends", "--roles", "backend,devops", "--format", "csv"]);
     assert_eq!(code, 0, "{err}");
     let rows = csv_rows(&out);
     let get =

@@ -209,7 +209,11 @@ fn verify_on_a_missing_data_directory_exits_2_naming_it() {
     let data = tmp.path().join("nope");
     let (code, _, err) = run(&data, &["verify"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains(&format!("{}: no such data directory", data.display())), "{err}");
+    let want = format!(
+        "jobtrend: error: the data directory {} does not exist (give the right one with --data DIR)",
+        data.display()
+    );
+    assert!(err.contains(&want), "the same words as every analysis command: {err}");
     assert!(!data.exists(), "verify creates nothing");
 }
 
@@ -578,7 +582,9 @@ fn a_reader_during_an_ingest_is_told_once_that_results_may_be_partial() {
     let held = store::Store::open(&data, false).unwrap();
     let want =
         format!("an ingest (pid {}) is writing to {}: results may be partial", std::process::id(), data.display());
-    for args in [&["stats"][..], &["verify"][..]] {
+    let out = data.with_file_name("report");
+    let report = ["report", "--out", out.to_str().unwrap(), "--width", "400", "--height", "300"];
+    for args in [&["stats"][..], &["verify"], &["trends", "--keywords", "rust"], &["check"], &report] {
         let (code, _, err) = run(&data, args);
         assert_eq!(code, 0, "{args:?}: {err}");
         assert_eq!(err.matches(&want).count(), 1, "{args:?}: {err}");
