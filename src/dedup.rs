@@ -190,7 +190,18 @@ const KEY_COLS: &[&str] = &["id", "source", "url", "content_hash", "repost_key",
 /// on the months selected), postings of `sources` only (empty: all). Parts whose index cannot be
 /// read are left out of the plan (analysis reports them).
 pub fn plan(parts: &[IndexPart], sources: &[String], mode: Dedup) -> Plan {
-    let (names, mut rows) = if mode == Dedup::None { Default::default() } else { read_all_keys(parts, sources, mode) };
+    plan_with(parts, sources, mode, true)
+}
+
+/// [`plan`] when the caller knows that `parts` hold two selected sources or more (it does not
+/// look at the `source` columns first to find out).
+pub fn plan_of_several_sources(parts: &[IndexPart], sources: &[String], mode: Dedup) -> Plan {
+    plan_with(parts, sources, mode, false)
+}
+
+fn plan_with(parts: &[IndexPart], sources: &[String], mode: Dedup, check_sources: bool) -> Plan {
+    let (names, mut rows) =
+        if mode == Dedup::None { Default::default() } else { read_all_keys(parts, sources, mode, check_sources) };
     let mut status: Vec<Vec<Status>> = Vec::new();
     status.resize_with(parts.len(), Vec::new);
     // Source index → its place in the tie order.
@@ -297,10 +308,15 @@ fn group_copies(rows: &[KeyRow]) -> Vec<(&KeyRow, (u32, bool))> {
 
 /// The source names and key rows of every part (parts read and parsed in parallel). Empty when
 /// `exact` finds a single source: there is nothing to compare.
-fn read_all_keys(parts: &[IndexPart], sources: &[String], mode: Dedup) -> (Vec<String>, Vec<KeyRow>) {
+fn read_all_keys(
+    parts: &[IndexPart],
+    sources: &[String],
+    mode: Dedup,
+    check_sources: bool,
+) -> (Vec<String>, Vec<KeyRow>) {
     // One selected source (the usual HN-only dataset) holds no cross-source copy: the `source`
     // column alone (dictionary-encoded, cheap) tells, before the key columns are read.
-    if mode == Dedup::Exact {
+    if mode == Dedup::Exact && check_sources {
         let names = source_names(parts, sources);
         if names.len() < 2 {
             return (names, Vec::new());
@@ -335,7 +351,7 @@ fn read_all_keys(parts: &[IndexPart], sources: &[String], mode: Dedup) -> (Vec<S
 }
 
 /// The selected sources present in `parts`, in order of first appearance.
-fn source_names(parts: &[IndexPart], sources: &[String]) -> Vec<String> {
+pub fn source_names(parts: &[IndexPart], sources: &[String]) -> Vec<String> {
     let per_part: Vec<Vec<String>> = parts
         .par_iter()
         .map(|p| {

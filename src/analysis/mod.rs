@@ -241,25 +241,12 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
         return Err(AnalysisError::NoDataDir(data.to_path_buf()));
     }
     sel.check()?;
-    let (set, plan) = index_with_plan(data, tax, sel)?;
-    let ctx = read::Context::new(tax).with_plan(plan.as_ref());
-    let mut months: BTreeMap<&str, Vec<&IndexPart>> = BTreeMap::new();
-    for p in &set.parts {
-        months.entry(p.month.as_str()).or_default().push(p);
-    }
-    let months: Vec<(&str, Vec<&IndexPart>)> = months.into_iter().collect();
+    let claims = !wants.predictions.is_empty();
+    let (set, state) = index_with_plan(data, tax, sel, !claims)?;
     let ids: PlHashMap<&str, usize> = tax.keywords().iter().enumerate().map(|(i, k)| (k.id.as_str(), i)).collect();
     let n_kw = tax.keywords().len();
-    let mut collectors: Vec<ClaimCollector> = wants.predictions.iter().map(ClaimCollector::new).collect();
     let problems = Mutex::new(set.problems.clone());
     let mut out = Analysis { fp: set.fp.clone(), ..Default::default() };
-    if let Some(plan) = &plan {
-        out.duplicates = plan.pairs.clone();
-        out.reposts =
-            set.parts.iter().filter_map(|p| plan.of(&p.postings)).flatten().filter(|s| **s == Status::Repost).count()
-                as u64;
-    }
-    let claims = !collectors.is_empty();
     let count = |month: &str, df: &DataFrame| -> Counted {
         split_count(df, &ids, n_kw, wants.facts || claims).unwrap_or_else(|e| {
             let path = PathBuf::from(format!("index month={month}"));
@@ -267,24 +254,24 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
             Counted::default()
         })
     };
-    if !claims {
-        // Counts only: every part on its own, all parts in parallel.
-        let counted: Vec<(&str, Counted)> = set
-            .parts
-            .par_iter()
-            .map(|p| match ctx.read_one(p, wants.facts, sel) {
-                Ok(df) => (p.month.as_str(), count(&p.month, &df)),
-                Err(problem) => {
-                    problems.lock().expect("not poisoned").push(problem);
-                    (p.month.as_str(), Counted::default())
-                }
-            })
-            .collect();
+    let rebuilt = if !claims {
+        let reader = PartCounter { tax, sel, facts: wants.facts, count: &count, problems: &problems };
+        let (counted, rebuilt) = reader.count_resolving(&set.parts, state, &mut out);
         for (month, cells) in counted {
             out.merge(month, cells);
         }
+        rebuilt
     } else {
-        // Claims: a few months at a time, read in parallel, fed to the collectors in month order.
+        let plan = state.resolve(sel);
+        out.note_plan(&set.parts, plan.as_ref());
+        let ctx = read::Context::new(tax).with_plan(plan.as_ref());
+        let mut collectors: Vec<ClaimCollector> = wants.predictions.iter().map(ClaimCollector::new).collect();
+        let mut months: BTreeMap<&str, Vec<&IndexPart>> = BTreeMap::new();
+        for p in &set.parts {
+            months.entry(p.month.as_str()).or_default().push(p);
+        }
+        let months: Vec<(&str, Vec<&IndexPart>)> = months.into_iter().collect();
+        // A few months at a time, read in parallel, fed to the collectors in month order.
         let batch = rayon::current_num_threads().max(1) * 2;
         for chunk in months.chunks(batch) {
             let results: Vec<(Counted, Vec<read::Row>)> = chunk
@@ -299,36 +286,159 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
                 feed(&mut collectors, month, &rows);
             }
         }
-    }
-    out.claims = wants.predictions.iter().cloned().zip(collectors.into_iter().map(ClaimCollector::finish)).collect();
+        out.claims =
+            wants.predictions.iter().cloned().zip(collectors.into_iter().map(ClaimCollector::finish)).collect();
+        ctx.rebuilt()
+    };
     let mut problems = problems.into_inner().expect("not poisoned");
     problems.sort_by(|a, b| (&a.path, &a.reason).cmp(&(&b.path, &b.reason)));
     problems.dedup();
     out.problems = problems;
-    out.matched_parts = set.matched + ctx.rebuilt();
+    out.matched_parts = set.matched + rebuilt;
     if sel.sources.is_empty() {
         out.drop_samples_beside_real_data();
     }
     Ok(out)
 }
 
-/// The index of the selected months and, unless `sel.dedup` is `none`, the duplicates plan made
-/// from every month (the month a copy counts in does not depend on the months selected).
+impl Analysis {
+    /// The copies found and the reposts left out of `parts` (the selected months' parts).
+    fn note_plan(&mut self, parts: &[IndexPart], plan: Option<&crate::dedup::Plan>) {
+        if let Some(plan) = plan {
+            self.duplicates = plan.pairs.clone();
+            self.reposts =
+                parts.iter().filter_map(|p| plan.of(&p.postings)).flatten().filter(|s| **s == Status::Repost).count()
+                    as u64;
+        }
+    }
+}
+
+/// The duplicates plan a reading needs, or how to tell whether it needs one.
+enum PlanState {
+    /// Made, or not needed (`--dedup none`).
+    Ready(Option<crate::dedup::Plan>),
+    /// `exact` and counts only: a plan is needed only when two selected sources or more are
+    /// present, which counting the selected parts tells (a single source, the usual HN-only
+    /// dataset, holds no copy across sources). `all`: every index part of the dataset (a copy
+    /// counts where its earliest copy is, whatever the months selected); `others`: the selected
+    /// sources present in the months not selected.
+    IfSeveralSources { all: Vec<IndexPart>, others: Vec<String> },
+}
+
+impl PlanState {
+    /// The plan, made now if it was left for later.
+    fn resolve(self, sel: &Selection) -> Option<crate::dedup::Plan> {
+        match self {
+            PlanState::Ready(plan) => plan,
+            PlanState::IfSeveralSources { all, .. } => Some(crate::dedup::plan(&all, &sel.sources, sel.dedup)),
+        }
+    }
+}
+
+/// Counts parts one by one, all in parallel (counts only, no claims).
+struct PartCounter<'a> {
+    tax: &'a Taxonomy,
+    sel: &'a Selection,
+    facts: bool,
+    count: &'a (dyn Fn(&str, &DataFrame) -> Counted + Sync),
+    problems: &'a Mutex<Vec<PartProblem>>,
+}
+
+impl PartCounter<'_> {
+    /// Every part's counts under `plan`, and the index files rebuilt while reading. With `seen`
+    /// (the selected sources found so far), parts are no longer read once two sources are found:
+    /// the counts are then incomplete, and the caller counts again with a plan.
+    fn count<'p>(
+        &self,
+        parts: &'p [IndexPart],
+        plan: Option<&crate::dedup::Plan>,
+        seen: Option<&Mutex<Vec<String>>>,
+    ) -> (Vec<(&'p str, Counted)>, usize) {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let several_sources = |s: &Mutex<Vec<String>>| s.lock().expect("not poisoned").len() >= 2;
+        let stop = AtomicBool::new(seen.is_some_and(several_sources));
+        let ctx = read::Context::new(self.tax).with_plan(plan);
+        let counted = parts
+            .par_iter()
+            .map(|p| {
+                if stop.load(Ordering::Relaxed) {
+                    return (p.month.as_str(), Counted::default());
+                }
+                let counted = match ctx.read_one(p, self.facts, self.sel) {
+                    Ok(df) => (self.count)(&p.month, &df),
+                    Err(problem) => {
+                        self.problems.lock().expect("not poisoned").push(problem);
+                        Counted::default()
+                    }
+                };
+                if let Some(seen) = seen {
+                    let mut names = seen.lock().expect("not poisoned");
+                    for (source, _) in counted.0.iter().filter(|(_, c)| c.postings > 0) {
+                        if !names.contains(source) {
+                            names.push(source.clone());
+                        }
+                    }
+                    stop.store(names.len() >= 2, Ordering::Relaxed);
+                }
+                (p.month.as_str(), counted)
+            })
+            .collect();
+        (counted, ctx.rebuilt())
+    }
+
+    /// [`PartCounter::count`] with the plan `state` calls for: when it was left for later, the
+    /// parts are counted without one first, and again with one only if they (or the months not
+    /// selected) hold two selected sources or more. Notes the plan's findings in `out`.
+    fn count_resolving<'p>(
+        &self,
+        parts: &'p [IndexPart],
+        state: PlanState,
+        out: &mut Analysis,
+    ) -> (Vec<(&'p str, Counted)>, usize) {
+        let (all, others) = match state {
+            PlanState::Ready(plan) => {
+                out.note_plan(parts, plan.as_ref());
+                return self.count(parts, plan.as_ref(), None);
+            }
+            PlanState::IfSeveralSources { all, others } => (all, others),
+        };
+        let seen = Mutex::new(others);
+        let (counted, rebuilt) = self.count(parts, None, Some(&seen));
+        if seen.into_inner().expect("not poisoned").len() < 2 {
+            return (counted, rebuilt);
+        }
+        let plan = crate::dedup::plan_of_several_sources(&all, &self.sel.sources, self.sel.dedup);
+        out.note_plan(parts, Some(&plan));
+        let (counted, again) = self.count(parts, Some(&plan), None);
+        (counted, rebuilt + again)
+    }
+}
+
+/// The index of the selected months and the duplicates plan they need (unless `sel.dedup` is
+/// `none`), made from every month: the month a copy counts in does not depend on the months
+/// selected. With `counts_only` and `exact`, the plan is left for later ([`PlanState`]).
 fn index_with_plan(
     data: &Path,
     tax: &Taxonomy,
     sel: &Selection,
-) -> Result<(crate::index::IndexSet, Option<crate::dedup::Plan>), AnalysisError> {
+    counts_only: bool,
+) -> Result<(crate::index::IndexSet, PlanState), AnalysisError> {
     let (since, until) = (sel.since.as_deref(), sel.until.as_deref());
     if sel.dedup == Dedup::None {
-        return Ok((crate::index::ensure_index(data, tax, since, until)?, None));
+        return Ok((crate::index::ensure_index(data, tax, since, until)?, PlanState::Ready(None)));
     }
     let mut set = crate::index::ensure_index(data, tax, None, None)?;
-    let plan = crate::dedup::plan(&set.parts, &sel.sources, sel.dedup);
     let selected = |m: &str| !(since.is_some_and(|s| m < s) || until.is_some_and(|u| m > u));
+    let state = if counts_only && sel.dedup == Dedup::Exact {
+        let others: Vec<IndexPart> = set.parts.iter().filter(|p| !selected(&p.month)).cloned().collect();
+        let others = crate::dedup::source_names(&others, &sel.sources);
+        PlanState::IfSeveralSources { all: set.parts.clone(), others }
+    } else {
+        PlanState::Ready(Some(crate::dedup::plan(&set.parts, &sel.sources, sel.dedup)))
+    };
     set.parts.retain(|p| selected(&p.month));
     set.problems.retain(|p| crate::index::month_of_part(&p.path).is_none_or(|m| selected(&m)));
-    Ok((set, Some(plan)))
+    Ok((set, state))
 }
 
 /// Counts index rows (one month) per source, the copies ([`read::COPY`] true) apart.
@@ -342,8 +452,8 @@ fn split_count(
         Ok(c) if c.bool()?.any() => c.bool()?.clone(),
         _ => return Ok((count_frame(df, ids, n_keywords, facts)?, BTreeMap::new())),
     };
-    let counted = df.filter(&!&copy)?;
-    let copies = df.filter(&copy)?;
+    let counted = df.filter_seq(&!&copy)?;
+    let copies = df.filter_seq(&copy)?;
     Ok((count_frame(&counted, ids, n_keywords, facts)?, count_frame(&copies, ids, n_keywords, facts)?))
 }
 

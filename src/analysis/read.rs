@@ -74,7 +74,8 @@ impl<'a> Context<'a> {
                 .enumerate()
                 .map(|(i, s)| Some(s.is_some_and(|s| sel.keeps_source(s)) && st(i) != Status::Repost))
                 .collect();
-            df.filter(&mask)
+            // On a rayon worker already: `filter` would hand the columns to Polars' own pool.
+            df.filter_seq(&mask)
         };
         filtered(df).map_err(|e| problem(&p.postings, &e.to_string()))
     }

@@ -125,6 +125,12 @@ fn pooled_trends_count_a_job_once_in_the_month_of_its_earliest_copy() {
     let pair = trends(&data, &["--source", "jsonld,feed"]);
     assert_eq!(cell(&pair, "2024-03", "", "rust"), (1, 1));
     assert!(!pair.contains_key(&("2024-04".into(), String::new(), "rust".into())), "{pair:?}");
+    // The selected months hold one selected source (feed), the copy that counts is in a month not
+    // selected (jsonld, March): still a copy, left out of the pooled April.
+    let april_pair = trends(&data, &["--source", "jsonld,feed", "--since", "2024-04"]);
+    assert!(!april_pair.contains_key(&("2024-04".into(), String::new(), "rust".into())), "{april_pair:?}");
+    let april_none = trends(&data, &["--source", "jsonld,feed", "--since", "2024-04", "--dedup", "none"]);
+    assert_eq!(cell(&april_none, "2024-04", "", "rust"), (1, 1));
 }
 
 #[test]
