@@ -515,30 +515,18 @@ const READ_WHOLE_BYTES: u64 = 16 << 20;
 /// A small file (every index part of an uncompacted dataset) is read whole into memory and
 /// decoded from there: Polars would otherwise read its footer with seeks and reads, then map the
 /// file (`mmap`, a process-wide lock on mapped files, `munmap`), which on 1,000 parts cost more
-/// than decoding them. Called on a rayon worker (callers read many parts in parallel), the file
-/// is decoded on that thread: handing its columns to Polars' own thread pool made the worker
-/// wait for the other pool, steal more parts meanwhile and nest them on its stack, up to a stack
-/// overflow on 1,000 parts (about one `trends` in 15 on a 10x copy of the HN corpus).
+/// than decoding them. On a rayon worker the file is decoded on that thread
+/// ([`crate::store::parquet_reader`] says why).
 pub fn read_parquet(path: &Path, columns: &[&str]) -> Result<DataFrame, String> {
     let file = fs::File::open(path).map_err(|e| e.to_string())?;
     let columns = Some(columns.iter().map(|c| c.to_string()).collect());
-    let parallel =
-        if rayon::current_thread_index().is_some() { ParallelStrategy::None } else { ParallelStrategy::Auto };
     let len = file.metadata().map_err(|e| e.to_string())?.len();
     if len > READ_WHOLE_BYTES {
-        return ParquetReader::new(file)
-            .with_columns(columns)
-            .read_parallel(parallel)
-            .finish()
-            .map_err(|e| e.to_string());
+        return crate::store::parquet_reader(file).with_columns(columns).finish().map_err(|e| e.to_string());
     }
     let mut bytes = Vec::with_capacity(len as usize);
     std::io::Read::read_to_end(&mut &file, &mut bytes).map_err(|e| e.to_string())?;
-    ParquetReader::new(std::io::Cursor::new(bytes))
-        .with_columns(columns)
-        .read_parallel(parallel)
-        .finish()
-        .map_err(|e| e.to_string())
+    crate::store::parquet_reader(std::io::Cursor::new(bytes)).with_columns(columns).finish().map_err(|e| e.to_string())
 }
 
 /// Index directories present: (fp, bytes, builtin-or-current marker), for `stats`.

@@ -426,10 +426,21 @@ pub fn read_part(path: &Path) -> Result<DataFrame, StoreError> {
     read_part_columns(path, None)
 }
 
+/// A Parquet reader that decodes on the calling thread when that thread is a rayon worker.
+/// Callers read many parts in parallel on rayon; handing a part's columns to Polars' own thread
+/// pool made the waiting worker steal more parts meanwhile and nest them on its stack, up to a
+/// stack overflow on 1,000 parts (`trends` before 2b76e11; `report`, which opens the store,
+/// after it: about one run in three on a 10x copy of the HN corpus).
+pub fn parquet_reader<R: polars::io::mmap::MmapBytesReader>(reader: R) -> ParquetReader<R> {
+    let parallel =
+        if rayon::current_thread_index().is_some() { ParallelStrategy::None } else { ParallelStrategy::Auto };
+    ParquetReader::new(reader).read_parallel(parallel)
+}
+
 /// Reads the named columns of one part file (all with `None`), naming the file in any error.
 pub(crate) fn read_part_columns(path: &Path, columns: Option<Vec<String>>) -> Result<DataFrame, StoreError> {
     let f = fs::File::open(path).map_err(io_err(path))?;
-    ParquetReader::new(f)
+    parquet_reader(f)
         .with_columns(columns)
         .finish()
         .map_err(|source| StoreError::Parquet { path: path.to_path_buf(), source })
