@@ -68,18 +68,13 @@ pub enum TrendError {
     UnknownRole { id: String },
 }
 
-/// Wilson score interval for k successes out of n (0..1 bounds); (0, 0) when n = 0.
+/// Wilson score interval for k successes out of n (0..1 bounds), the verdicts' own
+/// [`crate::predictions::stats::wilson_eff`]; (0, 0) when n = 0 (no postings, no share).
 pub fn wilson(k: u64, n: u64, z: f64) -> (f64, f64) {
     if n == 0 {
         return (0.0, 0.0);
     }
-    let (k, n) = (k as f64, n as f64);
-    let p = k / n;
-    let z2 = z * z;
-    let denom = 1.0 + z2 / n;
-    let centre = (p + z2 / (2.0 * n)) / denom;
-    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    crate::predictions::stats::wilson_eff(k.min(n) as f64 / n as f64, n as f64, z)
 }
 
 /// The period a `YYYY-MM` month falls in.

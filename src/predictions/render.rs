@@ -66,7 +66,8 @@ pub fn window(e: &Evaluation) -> String {
     format!("{}..{}", s.as_deref().unwrap_or(""), u.as_deref().unwrap_or(""))
 }
 
-fn p(x: Option<f64>) -> String {
+/// A p-value as `check` and the report print it: 4 decimals, `3e-8` below 1e-4, `<1e-15`, `–` when absent.
+pub fn p_text(x: Option<f64>) -> String {
     match x {
         None => "–".to_string(),
         Some(v) if v < 1e-15 => "<1e-15".to_string(),
@@ -91,7 +92,7 @@ fn source_line(r: &SourceRow, unit: &str) -> String {
         super::verdict::thousands(r.n_hits),
     );
     if let Some(pv) = r.p_value {
-        s.push_str(&format!(" p={}", p(Some(pv))));
+        s.push_str(&format!(" p={}", p_text(Some(pv))));
     }
     if !r.note.is_empty() {
         s.push_str(&format!("  ({})", r.note));
@@ -105,7 +106,7 @@ fn heterogeneity_line(e: &Evaluation) -> Option<String> {
         "heterogeneity: Q = {:.2}, df = {:.0}, p = {}, I² = {:.0}%, τ² = {:.4}{}",
         h.q,
         h.df,
-        p(Some(h.p)),
+        p_text(Some(h.p)),
         h.i2 * 100.0,
         h.tau2,
         if e.sources_disagree { " — sources disagree" } else { "" }
@@ -126,7 +127,7 @@ pub fn table(evs: &[Evaluation]) -> String {
                 e.effect.clone(),
                 interval(&e.unit, e.ci_low, e.ci_high),
                 threshold(e),
-                p(e.p_holm),
+                p_text(e.p_holm),
                 super::verdict::thousands(e.n_postings),
             ]
         })
@@ -216,7 +217,7 @@ pub fn markdown(evs: &[Evaluation]) -> String {
             md(&e.effect),
             interval(&e.unit, e.ci_low, e.ci_high),
             threshold(e),
-            p(e.p_holm),
+            p_text(e.p_holm),
             super::verdict::thousands(e.n_postings),
             md(&by)
         ));
@@ -286,9 +287,9 @@ mod tests {
 
     #[test]
     fn p_values_read_well() {
-        assert_eq!(p(None), "–");
-        assert_eq!(p(Some(0.0)), "<1e-15");
-        assert_eq!(p(Some(3e-8)), "3e-8");
-        assert_eq!(p(Some(0.04321)), "0.0432");
+        assert_eq!(p_text(None), "–");
+        assert_eq!(p_text(Some(0.0)), "<1e-15");
+        assert_eq!(p_text(Some(3e-8)), "3e-8");
+        assert_eq!(p_text(Some(0.04321)), "0.0432");
     }
 }

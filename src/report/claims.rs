@@ -15,11 +15,6 @@ use crate::trends::{Z95, period_start, wilson};
 /// Periods with fewer postings are drawn hollow (the default of `--min-postings`).
 const MIN_POSTINGS: u64 = 100;
 
-/// `x` with `digits` decimals, `–` when absent.
-pub fn fmt_opt(x: Option<f64>, digits: usize) -> String {
-    x.map_or("–".to_string(), |v| format!("{v:.digits$}"))
-}
-
 /// `[low, high] unit` with two decimals (more where two would collapse it: never `[0.00, 0.00]`), `–` when
 /// absent.
 pub fn interval(e: &Evaluation) -> String {
@@ -142,7 +137,7 @@ pub fn verdict_rows(claims: &[(Prediction, ClaimData)], evs: &[Evaluation], opts
             verdict: e.verdict.as_str().to_string(),
             effect: e.effect.clone(),
             interval: interval(e),
-            p_value: fmt_opt(e.p_holm, 4),
+            p_value: crate::predictions::render::p_text(e.p_holm),
             n: e.n_postings.to_string(),
             window: crate::predictions::render::window(e),
             threshold: crate::predictions::render::threshold(e),
