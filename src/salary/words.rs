@@ -1,0 +1,54 @@
+//! Text helpers of salary extraction: lowercased word tokens and char-boundary-safe offsets.
+//!
+//! In: a piece of text (or a byte offset into it). Out: its lowercased words and one-char
+//! punctuation tokens, or the nearest char boundary.
+
+use std::borrow::Cow;
+
+/// Lowercased words of `s`, keeping `+`, `,` and friends as one-char tokens. A word that is
+/// ASCII without capitals (most are) and every one-char token borrow from `s`.
+pub(super) fn words(s: &str) -> Vec<Cow<'_, str>> {
+    let mut out = Vec::new();
+    // Start of the current word, and whether it is ASCII without capitals so far.
+    let mut word: Option<(usize, bool)> = None;
+    for (i, c) in s.char_indices() {
+        if c.is_alphanumeric() || c == '-' || c == '\'' {
+            let plain = c.is_ascii() && !c.is_ascii_uppercase();
+            word = Some(match word {
+                Some((a, p)) => (a, p && plain),
+                None => (i, plain),
+            });
+        } else {
+            if let Some((a, plain)) = word.take() {
+                out.push(lowercase(&s[a..i], plain));
+            }
+            if !c.is_whitespace() {
+                out.push(Cow::Borrowed(&s[i..i + c.len_utf8()]));
+            }
+        }
+    }
+    if let Some((a, plain)) = word {
+        out.push(lowercase(&s[a..], plain));
+    }
+    out
+}
+
+/// `w` lowercased (char by char, as `char::to_lowercase`); borrowed when `plain` says it already is.
+fn lowercase(w: &str, plain: bool) -> Cow<'_, str> {
+    if plain { Cow::Borrowed(w) } else { Cow::Owned(w.chars().flat_map(char::to_lowercase).collect()) }
+}
+
+/// The largest char boundary <= i.
+pub(super) fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+pub(super) fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(s.len())
+}
