@@ -195,7 +195,8 @@ pub fn write_atomic(dest: &Path, df: &mut DataFrame) -> Result<(), IndexError> {
 /// Test knobs: `JOBTREND_INDEX_PAUSE_AFTER=N` stops (blocks forever) after the N-th index part this
 /// process writes, `JOBTREND_INDEX_PAUSE_BEFORE=N` just before it (in an ingest: its postings part
 /// is written, its index part is not), so the kill tests can kill at a known point without timing
-/// guesses.
+/// guesses. Every later index part blocks too; an ingest's parallel month writers may still write
+/// further postings parts meanwhile.
 fn pause_point(var: &str, count: &AtomicUsize) {
     let Some(n) = std::env::var(var).ok().and_then(|v| v.parse::<usize>().ok()) else {
         return;

@@ -409,16 +409,20 @@ fn kill_9_while_ingest_writes_the_index_leaves_a_dataset_every_command_reads() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // Months are written by parallel writers: when the 3rd index part pauses, another writer may
+    // be writing (or have written) a further postings part, whose index part then pauses too.
     let counts = || (parquet_files(&data.join("postings")).len(), parquet_files(&data.join("index")).len());
-    let reached = wait_for(|| counts() == (3, 2), Duration::from_secs(60));
+    let reached = wait_for(|| counts().0 >= 3 && counts().1 == 2, Duration::from_secs(60));
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(reached, "the pause point was never reached: {:?}", counts());
-    assert_eq!(counts(), (3, 2), "paused with the 3rd postings part written and its index part not");
+    let (postings, index) = counts();
+    assert_eq!(index, 2, "no index part after the pause point");
+    assert!(postings >= 3, "the 3rd postings part was written before its index part: {postings}");
     // Every command reads what was stored; the first one matches the parts left without an index.
     let (code, _, err) = run(&data, &["-v", "trends", "--format", "csv"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(matched_now(&err), 1, "{err}");
+    assert_eq!(matched_now(&err), postings - 2, "{err}");
     let report = tmp.path().join("r");
     for args in
         [&["check", "--format", "json"][..], &["stats"], &["verify"], &["report", "--out", report.to_str().unwrap()]]

@@ -125,6 +125,16 @@ impl Http {
         }
     }
 
+    /// The retry schedule of every request: exponential from `backoff_min` to `backoff_max`, with
+    /// jitter, at most `retries` retries.
+    pub(super) fn backoff(&self) -> ExponentialBuilder {
+        ExponentialBuilder::default()
+            .with_min_delay(self.opts.backoff_min)
+            .with_max_delay(self.opts.backoff_max)
+            .with_max_times(self.opts.retries)
+            .with_jitter()
+    }
+
     pub(super) fn take_update(&self) -> StateUpdate {
         self.update.lock().map(|mut u| std::mem::take(&mut *u)).unwrap_or_default()
     }
@@ -158,11 +168,7 @@ impl Http {
         }
         let validators = if conditional { self.known.get(url).cloned() } else { None };
         let attempts = AtomicUsize::new(0);
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(self.opts.backoff_min)
-            .with_max_delay(self.opts.backoff_max)
-            .with_max_times(self.opts.retries)
-            .with_jitter();
+        let backoff = self.backoff();
         let cap = self.opts.retry_after_cap;
         let res = (|| async {
             attempts.fetch_add(1, Ordering::Relaxed);

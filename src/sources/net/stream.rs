@@ -14,7 +14,7 @@ use std::io::{self, Read};
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::time::Duration;
 
-use backon::{ExponentialBuilder, Retryable};
+use backon::Retryable;
 
 use super::{Attempt, Http, NetError, NetOptions, State};
 
@@ -142,11 +142,7 @@ impl Http {
             (Some(h), None) => h.to_string(),
             (None, _) => return Err(bad("no host".into())),
         };
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(self.opts.backoff_min)
-            .with_max_delay(self.opts.backoff_max)
-            .with_max_times(self.opts.retries)
-            .with_jitter();
+        let backoff = self.backoff();
         let cap = self.opts.retry_after_cap;
         let attempts = std::sync::atomic::AtomicUsize::new(0);
         let res = (|| async {
