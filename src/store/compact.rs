@@ -230,8 +230,7 @@ fn rewrite(data: &Path, month: &str, group: &[&Part], sum: &mut CompactSummary) 
         sum.index_parts_merged += merge_index_parts(data, month, group, &part, &df);
     }
     for p in group {
-        let name = p.path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-        sum.index_parts_removed += remove_index_parts(data, month, &name.to_string_lossy());
+        sum.index_parts_removed += remove_index_parts_of(data, &p.path).len();
         fs::remove_file(&p.path).map_err(io_err(&p.path))?;
         sum.parts_removed += 1;
         sum.duplicates_removed += p.dropped();
@@ -304,15 +303,6 @@ fn index_fps(data: &Path) -> Vec<PathBuf> {
         .map(|e| e.path())
         .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("fp=")))
         .collect()
-}
-
-/// Removes `<data>/index/fp=*/month=<month>/<name>`; returns how many there were.
-fn remove_index_parts(data: &Path, month: &str, name: &str) -> usize {
-    index_fps(data)
-        .into_iter()
-        .map(|fp| fp.join(format!("month={month}")).join(name))
-        .filter(|p| fs::remove_file(p).is_ok())
-        .count()
 }
 
 /// Removes the index parts of the postings part `part` under every fingerprint (they no longer
