@@ -13,6 +13,17 @@ pub fn fixture(rel: &str) -> PathBuf {
     root().join("tests/fixtures").join(rel)
 }
 
+/// The HN fixture pages (`tests/fixtures/html/hn/*.html`), sorted.
+pub fn hn_pages() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(fixture("html/hn"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    v.sort();
+    v
+}
+
 /// `../shared/data`, or `None` (with a message on stderr) when it is absent.
 pub fn shared_data(test: &str) -> Option<PathBuf> {
     let p = root().join("../shared/data");

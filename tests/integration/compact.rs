@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use jobtrend::store;
 use serde_json::Value;
 
-use crate::common::{fixture, jobtrend, tempdir};
+use crate::common::{fixture, hn_pages, jobtrend, tempdir};
 
 /// Runs `jobtrend --data DATA ARGS... --json`-style commands; returns (exit code, stdout JSON, stderr).
 fn run(data: &Path, args: &[&str]) -> (i32, Value, String) {
@@ -42,16 +42,6 @@ fn postings(data: &Path) -> (BTreeMap<String, String>, usize) {
         })
         .collect();
     (map, n)
-}
-
-fn hn_pages() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(fixture("html/hn"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "html"))
-        .collect();
-    v.sort();
-    v
 }
 
 /// Moves the part files of `from` into `to`: the state two shared writers that started on the

@@ -659,7 +659,8 @@ async fn real_remoteok_remotive_arbeitnow() {
     assert_eq!(out.requests, 2);
 }
 
-const WWR: [&str; 12] = [
+/// The 12 We Work Remotely feeds of the recordings (also served by `predictions::with_feeds`).
+pub(crate) const WWR: [&str; 12] = [
     "all-other-remote-jobs.rss",
     "remote-back-end-programming-jobs.rss",
     "remote-customer-support-jobs.rss",

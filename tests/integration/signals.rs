@@ -4,11 +4,11 @@
 //! The `JOBTREND_PAUSE_AFTER_FILES` hook holds the writer at a known point until the signal comes.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use jobtrend::store;
 
-use crate::common::{fixture, jobtrend, signal_when_paused, tempdir};
+use crate::common::{fixture, hn_pages, jobtrend, signal_when_paused, tempdir};
 
 fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
     let out = jobtrend().arg("--data").arg(data).args(args).output().expect("run jobtrend");
@@ -90,17 +90,6 @@ fn sigint_during_ingest_wdc_stores_the_inputs_read_and_the_next_run_completes_ex
     assert_eq!(stored(&data), first, "exactly the first input");
     run(&data, &["ingest", "wdc", s(&nq), s(&second)]);
     assert_eq!(stored(&data), want, "the next run completes exactly");
-}
-
-/// The HN fixture pages.
-fn hn_pages() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(fixture("html/hn"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "html"))
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]

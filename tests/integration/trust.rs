@@ -456,8 +456,8 @@ async fn written_files_honour_the_umask() {
         for (mask, want) in [("022", 0o644), ("027", 0o640)] {
             let tmp = tempdir();
             let (data, out) = (tmp.path().join("data"), tmp.path().join("report"));
-            let sh = |args: &[&str]| {
-                let o = Command::new("sh")
+            let under_umask = |args: &[&str]| {
+                Command::new("sh")
                     .arg("-c")
                     .arg(format!("umask {mask}; exec \"$0\" \"$@\""))
                     .arg(&bin)
@@ -466,7 +466,10 @@ async fn written_files_honour_the_umask() {
                     .args(args)
                     .env_remove("JOBTREND_DATA")
                     .output()
-                    .unwrap();
+                    .unwrap()
+            };
+            let sh = |args: &[&str]| {
+                let o = under_umask(args);
                 assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
             };
             sh(&["ingest", "html", fixture("html/hn").to_str().unwrap()]);
@@ -481,16 +484,7 @@ async fn written_files_honour_the_umask() {
             extra.id = "hn:umask-new".into();
             rows.push(extra);
             store::write_part_file(&mut store::to_frame(&rows).unwrap(), &copy).unwrap();
-            let o = Command::new("sh")
-                .arg("-c")
-                .arg(format!("umask {mask}; exec \"$0\" \"$@\""))
-                .arg(&bin)
-                .arg("--data")
-                .arg(&data)
-                .args(["verify", "--repair"])
-                .env_remove("JOBTREND_DATA")
-                .output()
-                .unwrap();
+            let o = under_umask(&["verify", "--repair"]);
             assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
             sh(&["compact"]);
             let data_modes = modes_under(&data);

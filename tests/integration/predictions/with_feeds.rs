@@ -11,21 +11,7 @@ use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::common::{jobtrend, shared_data, tempdir};
-
-const WWR: [&str; 12] = [
-    "all-other-remote-jobs.rss",
-    "remote-back-end-programming-jobs.rss",
-    "remote-customer-support-jobs.rss",
-    "remote-design-jobs.rss",
-    "remote-devops-sysadmin-jobs.rss",
-    "remote-front-end-programming-jobs.rss",
-    "remote-full-stack-programming-jobs.rss",
-    "remote-jobs.rss",
-    "remote-management-and-finance-jobs.rss",
-    "remote-product-jobs.rss",
-    "remote-programming-jobs.rss",
-    "remote-sales-and-marketing-jobs.rss",
-];
+use crate::feeds::WWR;
 
 async fn run(args: Vec<String>) -> std::process::Output {
     tokio::task::spawn_blocking(move || jobtrend().args(&args).output().expect("run jobtrend")).await.expect("join")
