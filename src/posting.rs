@@ -172,73 +172,89 @@ pub fn month_name(index: i32) -> String {
 /// Normalises text for hashing: lowercase, runs of whitespace collapsed to one space, trimmed.
 ///
 /// Whitespace is Unicode's (`char::is_whitespace`, as `str::split_whitespace`), lowercasing is
-/// per character (`char::to_lowercase`). Runs of ASCII, nearly all of the text, are copied and
-/// lowercased in bulk.
+/// per character (`char::to_lowercase`).
 pub fn normalise_for_hash(text: &str) -> String {
-    /// 0: ASCII other than whitespace, 1: ASCII whitespace, 2: part of a non-ASCII character.
-    static CLASS: [u8; 256] = {
-        let mut t = [0u8; 256];
-        let mut i = 0x80;
-        while i < 256 {
-            t[i] = 2;
+    let mut out = Vec::new();
+    normalise_into(text, &mut out);
+    // Only whole characters and ASCII bytes were written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`normalise_for_hash`] into `out` (cleared first). ASCII, nearly all of the text, goes through
+/// one table and a branch-free step per byte (a space is written, then overwritten when the next
+/// byte is a space too) into a buffer sized up front; other characters take the `char` path.
+fn normalise_into(text: &str, out: &mut Vec<u8>) {
+    /// ASCII: the lowercase byte, whitespace as b' '. 0x80 and up: [`OTHER`] (part of a non-ASCII character).
+    const OTHER: u8 = 0xff;
+    static MAP: [u8; 256] = {
+        let mut t = [OTHER; 256];
+        let mut i = 0;
+        while i < 0x80 {
+            t[i] = (i as u8).to_ascii_lowercase();
             i += 1;
         }
-        t[b' ' as usize] = 1;
         let mut i = b'\t' as usize;
         while i <= b'\r' as usize {
-            t[i] = 1;
+            t[i] = b' ';
             i += 1;
         }
         t
     };
     let b = text.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(b.len());
-    let mut gap = false;
-    let mut i = 0;
+    out.clear();
+    out.resize(b.len(), 0);
+    // `after_space`: nothing written yet, or the last byte written is a space (then the next
+    // space overwrites it instead of adding one).
+    let (mut n, mut i, mut after_space) = (0usize, 0usize, true);
     while i < b.len() {
-        match CLASS[b[i] as usize] {
-            0 => {
-                let start = i;
-                while i < b.len() && CLASS[b[i] as usize] == 0 {
-                    i += 1;
-                }
-                if gap {
-                    out.push(b' ');
-                    gap = false;
-                }
-                let from = out.len();
-                out.extend_from_slice(&b[start..i]);
-                out[from..].make_ascii_lowercase();
-            }
-            1 => {
-                gap = !out.is_empty();
-                i += 1;
-            }
-            _ => {
-                let ch = text[i..].chars().next().unwrap_or(' ');
-                i += ch.len_utf8();
-                if ch.is_whitespace() {
-                    gap = !out.is_empty();
-                    continue;
-                }
-                if gap {
-                    out.push(b' ');
-                    gap = false;
-                }
-                let mut buf = [0u8; 4];
-                for l in ch.to_lowercase() {
-                    out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
-                }
-            }
+        let m = MAP[b[i] as usize];
+        if m != OTHER {
+            let space = m == b' ';
+            out[n] = m;
+            n += usize::from(!(space & after_space));
+            after_space = space;
+            i += 1;
+            continue;
         }
+        let ch = text[i..].chars().next().unwrap_or(' ');
+        i += ch.len_utf8();
+        if out.len() < n + 13 + (b.len() - i) {
+            out.resize(n + 13 + (b.len() - i), 0);
+        }
+        if ch.is_whitespace() {
+            out[n] = b' ';
+            n += usize::from(!after_space);
+            after_space = true;
+            continue;
+        }
+        let mut buf = [0u8; 4];
+        for l in ch.to_lowercase() {
+            let e = l.encode_utf8(&mut buf).as_bytes();
+            out[n..n + e.len()].copy_from_slice(e);
+            n += e.len();
+        }
+        after_space = false;
     }
-    // Only whole characters and ASCII bytes were pushed.
-    String::from_utf8(out).unwrap_or_default()
+    if n > 0 && after_space {
+        n -= 1;
+    }
+    out.truncate(n);
 }
 
-/// xxh3-128 of the normalised text, as 32 hex digits.
+/// xxh3-128 of the normalised text, as 32 hex digits. The normalised bytes go to a buffer each
+/// thread reuses.
 pub fn content_hash(text: &str) -> String {
-    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(normalise_for_hash(text).as_bytes()))
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with_borrow_mut(|buf| {
+        normalise_into(text, buf);
+        let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(buf));
+        if buf.capacity() > 1 << 20 {
+            *buf = Vec::new();
+        }
+        hash
+    })
 }
 
 /// A short stable hash (16 hex digits) for ids made from several fields.
@@ -281,6 +297,11 @@ mod tests {
         fn normalising_equals_its_definition(s in "(?s).{0,40}", t in "[ a-zA-Z\\t\\n\u{a0}\u{2003}\u{3000}ÄÖÜßİΣé€\u{85}\r]{0,40}") {
             proptest::prop_assert_eq!(normalise_for_hash(&s), normalise_reference(&s));
             proptest::prop_assert_eq!(normalise_for_hash(&t), normalise_reference(&t));
+            let want = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(normalise_reference(&t).as_bytes()));
+            proptest::prop_assert_eq!(content_hash(&t), want);
+            // The reused buffer: a long text, then a short one.
+            let long = format!("{s} {t} {s}");
+            proptest::prop_assert_eq!(content_hash(&long), format!("{:032x}", xxhash_rust::xxh3::xxh3_128(normalise_reference(&long).as_bytes())));
         }
     }
 

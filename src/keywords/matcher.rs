@@ -396,7 +396,17 @@ impl Matcher {
     }
 
     fn classify(&self, m: &str) -> Option<(&Term, &'static str)> {
-        if let Some(terms) = self.literals.get(&lower(m)) {
+        // Lowercased on the stack: every literal form is short.
+        let mut buf = [0u8; 64];
+        let key = match buf.get_mut(..m.len()) {
+            Some(b) => {
+                b.copy_from_slice(m.as_bytes());
+                b.make_ascii_lowercase();
+                std::borrow::Cow::Borrowed(&*b)
+            }
+            None => std::borrow::Cow::Owned(lower(m)),
+        };
+        if let Some(terms) = self.literals.get(key.as_ref()) {
             for t in terms {
                 if t.exact.as_deref().is_none_or(|e| e == m) {
                     let kind = match (t.weak, t.exact.is_some(), t.local_only) {
@@ -466,8 +476,10 @@ impl Matcher {
                 }
             }
         }
-        for h in hits.iter_mut().filter(|h| !h.weak && h.veto.is_none() && h.soft.is_none()) {
-            h.reason = "strong form".into();
+        if explain {
+            for h in hits.iter_mut().filter(|h| !h.weak && h.veto.is_none() && h.soft.is_none()) {
+                h.reason = "strong form".into();
+            }
         }
         hits
     }
