@@ -17,15 +17,26 @@ use super::vetoes::{vetoed_after, vetoed_before};
 use super::words::{ceil_boundary, floor_boundary};
 use crate::posting::Salary;
 
-pub(super) static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static CANDIDATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&candidate_pattern()).expect("salary candidate regex"));
+
+/// [`CANDIDATE`] with `\d` and `\s` read as ASCII classes: on a match of [`CANDIDATE`] that is all
+/// ASCII it gives the same groups (its paths are a subset of `CANDIDATE`'s with the same priority,
+/// and the best path of `CANDIDATE` there only reads ASCII), with a much smaller automaton.
+pub(super) static CANDIDATE_ASCII: LazyLock<Regex> = LazyLock::new(|| {
+    let re = candidate_pattern().replace(r"\d", "[0-9]").replace(r"\s", r"[\t\n\x0B\x0C\r ]");
+    Regex::new(&re).expect("ascii salary candidate regex")
+});
+
+/// The pattern of [`CANDIDATE`].
+fn candidate_pattern() -> String {
     let amount = |i: u8| {
         format!(
             r"(?:(?P<pre{i}>{CUR_PRE})[ \u{{a0}}]?)?(?P<n{i}>{NUM})(?:[ \u{{a0}}]?(?P<m{i}>{MULT}))?(?:[ \u{{a0}}]?(?P<post{i}>{CUR_POST}))?"
         )
     };
-    let re = format!(r"{}(?:[ \u{{a0}}]*(?:-|–|—|‒|−|~|to|and|till|until)[ \u{{a0}}]*{})?", amount(1), amount(2));
-    Regex::new(&re).expect("salary candidate regex")
-});
+    format!(r"{}(?:[ \u{{a0}}]*(?:-|–|—|‒|−|~|to|and|till|until)[ \u{{a0}}]*{})?", amount(1), amount(2))
+}
 
 /// Words that make an amount nearby a salary.
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
