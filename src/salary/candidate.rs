@@ -20,14 +20,6 @@ use crate::posting::Salary;
 pub(super) static CANDIDATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&candidate_pattern()).expect("salary candidate regex"));
 
-/// [`CANDIDATE`] with `\d` and `\s` read as ASCII classes: on a match of [`CANDIDATE`] that is all
-/// ASCII it gives the same groups (its paths are a subset of `CANDIDATE`'s with the same priority,
-/// and the best path of `CANDIDATE` there only reads ASCII), with a much smaller automaton.
-pub(super) static CANDIDATE_ASCII: LazyLock<Regex> = LazyLock::new(|| {
-    let re = candidate_pattern().replace(r"\d", "[0-9]").replace(r"\s", r"[\t\n\x0B\x0C\r ]");
-    Regex::new(&re).expect("ascii salary candidate regex")
-});
-
 /// The pattern of [`CANDIDATE`].
 fn candidate_pattern() -> String {
     let amount = |i: u8| {
@@ -124,6 +116,18 @@ fn glued_before(text: &str, caps: &regex::Captures<'_>, start: usize) -> bool {
         return true;
     }
     false
+}
+
+/// True when [`candidate`] drops the match at `start..end` at its first checks, told without its
+/// groups: a match that starts with an ASCII digit has no currency prefix, so a word or number
+/// glued before it drops it ([`glued_before`]), as does anything glued after it ([`glued_after`]).
+pub(super) fn dropped_as_glued(text: &str, start: usize, end: usize) -> bool {
+    let no_prefix = text.as_bytes().get(start).is_some_and(u8::is_ascii_digit);
+    let glued_prev = text[..start]
+        .chars()
+        .next_back()
+        .is_some_and(|prev| prev.is_alphanumeric() || matches!(prev, '.' | '_' | '/' | '#'));
+    (no_prefix && glued_prev) || glued_after(text, end)
 }
 
 /// True when the match is followed by `%`, a digit, or a letter glued to its last digit (`150ms`,

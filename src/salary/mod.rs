@@ -33,9 +33,9 @@
 //! (`scan.rs`, eight bytes at a time); a number that is surely a lone number there (no currency
 //! byte before it, nothing a multiplier, currency or range could start with after it) is skipped
 //! without the regex, as the regex loop skips lone numbers; otherwise the candidate regex runs
-//! from at most a currency prefix before that digit, and an all-ASCII match takes its groups from
-//! an ASCII-class copy of the regex (same groups, smaller automaton). `tests_fast.rs` checks each
-//! of these against the plain regex loop.
+//! from at most a currency prefix before that digit, and a match that `candidate` would drop at
+//! once (glued to a word or number) is skipped without reading its groups. `tests_fast.rs` checks
+//! each of these against the plain regex loop.
 //!
 //! Files, one per step: `candidate.rs` (the candidate regex, reading one candidate, its score),
 //! `numbers.rs` (numbers and multipliers), `currency.rs` (currency codes, scales, the currency of
@@ -55,7 +55,7 @@ mod tests_fast;
 mod vetoes;
 mod words;
 
-use candidate::{CANDIDATE, CANDIDATE_ASCII, Candidate, candidate};
+use candidate::{CANDIDATE, Candidate, candidate, dropped_as_glued};
 #[cfg(test)]
 use words::words;
 use words::{ceil_boundary, for_each_word};
@@ -94,13 +94,14 @@ pub fn extract(text: &str) -> Option<Salary> {
         let Some(found) = CANDIDATE.find_at(text, from) else { break };
         // A lone number (digits and thousands separators only) has no currency, no `k` and no
         // second amount, so `candidate` would drop it: skip it without reading its groups.
-        if found.as_str().bytes().all(|b| b.is_ascii_digit() || b",.' ".contains(&b)) {
+        // Nor would it keep a match glued to a word or number (`H1B`, `5G`): skip it the same way.
+        if found.as_str().bytes().all(|b| b.is_ascii_digit() || b",.' ".contains(&b))
+            || dropped_as_glued(text, found.start(), found.end())
+        {
             pos = found.end();
             continue;
         }
-        // The groups of an ASCII match come from the smaller ASCII automaton (same groups).
-        let re = if found.as_str().is_ascii() { &*CANDIDATE_ASCII } else { &*CANDIDATE };
-        let Some(caps) = re.captures_at(text, found.start()) else { break };
+        let Some(caps) = CANDIDATE.captures_at(text, found.start()) else { break };
         let Some(whole) = caps.get(0) else { break };
         let mut resume = None;
         if let Some(c) = candidate(text, &caps, whole.start(), whole.end(), &head, &mut resume)
