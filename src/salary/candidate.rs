@@ -17,15 +17,18 @@ use super::vetoes::{vetoed_after, vetoed_before};
 use super::words::{ceil_boundary, floor_boundary};
 use crate::posting::Salary;
 
-pub(super) static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static CANDIDATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&candidate_pattern()).expect("salary candidate regex"));
+
+/// The pattern of [`CANDIDATE`].
+fn candidate_pattern() -> String {
     let amount = |i: u8| {
         format!(
             r"(?:(?P<pre{i}>{CUR_PRE})[ \u{{a0}}]?)?(?P<n{i}>{NUM})(?:[ \u{{a0}}]?(?P<m{i}>{MULT}))?(?:[ \u{{a0}}]?(?P<post{i}>{CUR_POST}))?"
         )
     };
-    let re = format!(r"{}(?:[ \u{{a0}}]*(?:-|–|—|‒|−|~|to|and|till|until)[ \u{{a0}}]*{})?", amount(1), amount(2));
-    Regex::new(&re).expect("salary candidate regex")
-});
+    format!(r"{}(?:[ \u{{a0}}]*(?:-|–|—|‒|−|~|to|and|till|until)[ \u{{a0}}]*{})?", amount(1), amount(2))
+}
 
 /// Words that make an amount nearby a salary.
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
@@ -113,6 +116,18 @@ fn glued_before(text: &str, caps: &regex::Captures<'_>, start: usize) -> bool {
         return true;
     }
     false
+}
+
+/// True when [`candidate`] drops the match at `start..end` at its first checks, told without its
+/// groups: a match that starts with an ASCII digit has no currency prefix, so a word or number
+/// glued before it drops it ([`glued_before`]), as does anything glued after it ([`glued_after`]).
+pub(super) fn dropped_as_glued(text: &str, start: usize, end: usize) -> bool {
+    let no_prefix = text.as_bytes().get(start).is_some_and(u8::is_ascii_digit);
+    let glued_prev = text[..start]
+        .chars()
+        .next_back()
+        .is_some_and(|prev| prev.is_alphanumeric() || matches!(prev, '.' | '_' | '/' | '#'));
+    (no_prefix && glued_prev) || glued_after(text, end)
 }
 
 /// True when the match is followed by `%`, a digit, or a letter glued to its last digit (`150ms`,

@@ -29,22 +29,36 @@
 //!    candidate wins (salary context, an explicit period, a place in the first line); ties go to
 //!    the first in the text.
 //!
+//! How the candidates are found: the text is scanned for the next byte that may start a digit
+//! (`scan.rs`, eight bytes at a time); a number that is surely a lone number there (no currency
+//! byte before it, nothing a multiplier, currency or range could start with after it) is skipped
+//! without the regex, as the regex loop skips lone numbers; otherwise the candidate regex runs
+//! from at most a currency prefix before that digit, and a match that `candidate` would drop at
+//! once (glued to a word or number) is skipped without reading its groups. `tests_fast.rs` checks
+//! each of these against the plain regex loop.
+//!
 //! Files, one per step: `candidate.rs` (the candidate regex, reading one candidate, its score),
 //! `numbers.rs` (numbers and multipliers), `currency.rs` (currency codes, scales, the currency of
 //! a first line's places), `vetoes.rs` (`VETO_BEFORE`, `VETO_AFTER`), `period.rs` (the period and
-//! plausibility), `words.rs` (word tokens, char boundaries); this file holds the public API.
+//! plausibility), `words.rs` (word tokens, char boundaries), `scan.rs` (the byte pre-checks);
+//! this file holds the public API.
 
 mod candidate;
 mod currency;
 mod numbers;
 mod period;
+mod scan;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_fast;
 mod vetoes;
 mod words;
 
-use candidate::{CANDIDATE, Candidate, candidate};
-use words::{ceil_boundary, words};
+use candidate::{CANDIDATE, Candidate, candidate, dropped_as_glued};
+#[cfg(test)]
+use words::words;
+use words::{ceil_boundary, for_each_word};
 
 use crate::posting::Salary;
 
@@ -69,10 +83,21 @@ pub fn extract(text: &str) -> Option<Salary> {
     let mut best: Option<Candidate> = None;
     let mut pos = 0;
     while pos < text.len() {
-        let Some(found) = CANDIDATE.find_at(text, pos) else { break };
+        // No match without a digit; a lone number is skipped as below, without the regex.
+        let Some(d) = scan::next_digit(text, pos) else { break };
+        if let Some(end) = scan::lone_number_end(text, d) {
+            pos = end;
+            continue;
+        }
+        // No match starts more than a currency prefix before the first digit.
+        let from = pos.max(words::floor_boundary(text, d.saturating_sub(scan::MAX_PREFIX)));
+        let Some(found) = CANDIDATE.find_at(text, from) else { break };
         // A lone number (digits and thousands separators only) has no currency, no `k` and no
         // second amount, so `candidate` would drop it: skip it without reading its groups.
-        if found.as_str().bytes().all(|b| b.is_ascii_digit() || b",.' ".contains(&b)) {
+        // Nor would it keep a match glued to a word or number (`H1B`, `5G`): skip it the same way.
+        if found.as_str().bytes().all(|b| b.is_ascii_digit() || b",.' ".contains(&b))
+            || dropped_as_glued(text, found.start(), found.end())
+        {
             pos = found.end();
             continue;
         }
@@ -108,8 +133,48 @@ pub fn annualise(s: &Salary) -> Option<f64> {
 
 /// Seniority bucket from a title (or an HN first line): `junior`, `mid`, `senior`, `staff`,
 /// `principal` or `lead`. Precedence when several words appear: principal > staff > lead >
-/// senior > junior; `mid` when none does.
+/// senior > junior; `mid` when none does. Words are those of [`words::words`], read one at a
+/// time ([`words::for_each_word`]); `tech lead`, `team lead` are `lead` through the word `lead`.
 pub fn seniority(title_or_first_line: &str) -> &'static str {
+    const PRINCIPAL: u8 = 1 << 4;
+    const STAFF: u8 = 1 << 3;
+    const LEAD: u8 = 1 << 2;
+    const SENIOR: u8 = 1 << 1;
+    const JUNIOR: u8 = 1;
+    let mut found = 0u8;
+    // The previous word when it starts a junior phrase (`entry level`, `new grad`).
+    let mut prev = "";
+    for_each_word(title_or_first_line, |w| {
+        found |= match w {
+            "principal" | "distinguished" | "fellow" => PRINCIPAL,
+            "staff" => STAFF,
+            "lead" | "leads" | "head" | "director" | "vp" | "cto" | "manager" | "managers" => LEAD,
+            "senior" | "sr" | "snr" | "seniors" => SENIOR,
+            "junior" | "jr" | "intern" | "interns" | "internship" | "graduate" | "apprentice" | "trainee"
+            | "entry-level" => JUNIOR,
+            "level" if prev == "entry" => JUNIOR,
+            "grad" if prev == "new" => JUNIOR,
+            _ => 0,
+        };
+        prev = match w {
+            "entry" => "entry",
+            "new" => "new",
+            _ => "",
+        };
+    });
+    match found {
+        f if f >= PRINCIPAL => "principal",
+        f if f >= STAFF => "staff",
+        f if f >= LEAD => "lead",
+        f if f >= SENIOR => "senior",
+        f if f >= JUNIOR => "junior",
+        _ => "mid",
+    }
+}
+
+/// The reference reading of [`seniority`]: all words collected, then looked up (the tests compare).
+#[cfg(test)]
+fn seniority_reference(title_or_first_line: &str) -> &'static str {
     let ws = words(title_or_first_line);
     let has = |set: &[&str]| ws.iter().any(|w| set.contains(&&**w));
     let phrase = |a: &str, b: &str| ws.windows(2).any(|p| p[0] == a && p[1] == b);

@@ -1,7 +1,7 @@
 //! Text helpers of salary extraction: lowercased word tokens and char-boundary-safe offsets.
 //!
 //! In: a piece of text (or a byte offset into it). Out: its lowercased words and one-char
-//! punctuation tokens, or the nearest char boundary.
+//! punctuation tokens (collected, or one at a time), or the nearest char boundary.
 
 use std::borrow::Cow;
 
@@ -31,6 +31,42 @@ pub(super) fn words(s: &str) -> Vec<Cow<'_, str>> {
         out.push(lowercase(&s[a..], plain));
     }
     out
+}
+
+/// Calls `f` with each token of `s` in order, exactly the tokens [`words`] returns, without
+/// collecting them: a word to lowercase is written into one buffer reused for the whole text.
+pub(super) fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
+    let mut buf = String::new();
+    let mut emit = |w: &str, plain: bool| {
+        if plain {
+            f(w);
+        } else {
+            buf.clear();
+            buf.extend(w.chars().flat_map(char::to_lowercase));
+            f(&buf);
+        }
+    };
+    // Start of the current word, and whether it is ASCII without capitals so far.
+    let mut word: Option<(usize, bool)> = None;
+    for (i, c) in s.char_indices() {
+        if c.is_alphanumeric() || c == '-' || c == '\'' {
+            let plain = c.is_ascii() && !c.is_ascii_uppercase();
+            word = Some(match word {
+                Some((a, p)) => (a, p && plain),
+                None => (i, plain),
+            });
+        } else {
+            if let Some((a, plain)) = word.take() {
+                emit(&s[a..i], plain);
+            }
+            if !c.is_whitespace() {
+                emit(&s[i..i + c.len_utf8()], true);
+            }
+        }
+    }
+    if let Some((a, plain)) = word {
+        emit(&s[a..], plain);
+    }
 }
 
 /// `w` lowercased (char by char, as `char::to_lowercase`); borrowed when `plain` says it already is.
