@@ -9,27 +9,7 @@ use std::borrow::Cow;
 /// ASCII without capitals (most are) and every one-char token borrow from `s`.
 pub(super) fn words(s: &str) -> Vec<Cow<'_, str>> {
     let mut out = Vec::new();
-    // Start of the current word, and whether it is ASCII without capitals so far.
-    let mut word: Option<(usize, bool)> = None;
-    for (i, c) in s.char_indices() {
-        if c.is_alphanumeric() || c == '-' || c == '\'' {
-            let plain = c.is_ascii() && !c.is_ascii_uppercase();
-            word = Some(match word {
-                Some((a, p)) => (a, p && plain),
-                None => (i, plain),
-            });
-        } else {
-            if let Some((a, plain)) = word.take() {
-                out.push(lowercase(&s[a..i], plain));
-            }
-            if !c.is_whitespace() {
-                out.push(Cow::Borrowed(&s[i..i + c.len_utf8()]));
-            }
-        }
-    }
-    if let Some((a, plain)) = word {
-        out.push(lowercase(&s[a..], plain));
-    }
+    tokens(s, |w, plain| out.push(lowercase(w, plain)));
     out
 }
 
@@ -37,7 +17,7 @@ pub(super) fn words(s: &str) -> Vec<Cow<'_, str>> {
 /// collecting them: a word to lowercase is written into one buffer reused for the whole text.
 pub(super) fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
     let mut buf = String::new();
-    let mut emit = |w: &str, plain: bool| {
+    tokens(s, |w, plain| {
         if plain {
             f(w);
         } else {
@@ -45,7 +25,13 @@ pub(super) fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
             buf.extend(w.chars().flat_map(char::to_lowercase));
             f(&buf);
         }
-    };
+    });
+}
+
+/// Calls `f(token, plain)` for each token of `s` as it stands: words (alphanumerics, `-`, `'`),
+/// `plain` when ASCII without capitals, and one-char tokens for other non-space characters
+/// (always `plain`).
+fn tokens<'a>(s: &'a str, mut f: impl FnMut(&'a str, bool)) {
     // Start of the current word, and whether it is ASCII without capitals so far.
     let mut word: Option<(usize, bool)> = None;
     for (i, c) in s.char_indices() {
@@ -57,15 +43,15 @@ pub(super) fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
             });
         } else {
             if let Some((a, plain)) = word.take() {
-                emit(&s[a..i], plain);
+                f(&s[a..i], plain);
             }
             if !c.is_whitespace() {
-                emit(&s[i..i + c.len_utf8()], true);
+                f(&s[i..i + c.len_utf8()], true);
             }
         }
     }
     if let Some((a, plain)) = word {
-        emit(&s[a..], plain);
+        f(&s[a..], plain);
     }
 }
 
