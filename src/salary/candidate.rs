@@ -103,10 +103,7 @@ pub(super) fn candidate(
 /// letter-led currency (`USD`) follows a letter or digit.
 fn glued_before(text: &str, caps: &regex::Captures<'_>, start: usize) -> bool {
     // Not glued to a word or a number before (`H1B`, `A100k`, `v2.5`).
-    if let Some(prev) = text[..start].chars().next_back()
-        && (prev.is_alphanumeric() || prev == '.' || prev == '_' || prev == '/' || prev == '#')
-        && caps.name("pre1").is_none()
-    {
+    if glued_to_previous(text, start) && caps.name("pre1").is_none() {
         return true;
     }
     if let Some(prev) = text[..start].chars().next_back()
@@ -123,11 +120,15 @@ fn glued_before(text: &str, caps: &regex::Captures<'_>, start: usize) -> bool {
 /// glued before it drops it ([`glued_before`]), as does anything glued after it ([`glued_after`]).
 pub(super) fn dropped_as_glued(text: &str, start: usize, end: usize) -> bool {
     let no_prefix = text.as_bytes().get(start).is_some_and(u8::is_ascii_digit);
-    let glued_prev = text[..start]
+    (no_prefix && glued_to_previous(text, start)) || glued_after(text, end)
+}
+
+/// True when the char before `start` is a letter, a digit, `.`, `_`, `/` or `#`.
+fn glued_to_previous(text: &str, start: usize) -> bool {
+    text[..start]
         .chars()
         .next_back()
-        .is_some_and(|prev| prev.is_alphanumeric() || matches!(prev, '.' | '_' | '/' | '#'));
-    (no_prefix && glued_prev) || glued_after(text, end)
+        .is_some_and(|prev| prev.is_alphanumeric() || matches!(prev, '.' | '_' | '/' | '#'))
 }
 
 /// True when the match is followed by `%`, a digit, or a letter glued to its last digit (`150ms`,
