@@ -96,12 +96,14 @@ fn suffixed(p: &Path, k: usize) -> PathBuf {
     p.with_file_name(format!("{stem}-r{k}.parquet"))
 }
 
-/// Writes a copy with the compression jobtrend gives it (postings parts: zstd; index parts:
-/// [`jobtrend::index::COMPRESSION`]).
+/// Writes a copy as jobtrend writes it: postings parts with zstd, index parts through
+/// [`jobtrend::index::write_atomic`] (its compression, its counts in the footer).
 fn write(to: &Path, df: &mut DataFrame, is_postings: bool) -> Result<(), Box<dyn std::error::Error>> {
+    if !is_postings {
+        return Ok(jobtrend::index::write_atomic(to, df)?);
+    }
     std::fs::create_dir_all(to.parent().ok_or("no parent")?)?;
     let f = std::fs::File::create(to)?;
-    let compression = if is_postings { ParquetCompression::Zstd(None) } else { jobtrend::index::COMPRESSION };
-    ParquetWriter::new(f).with_compression(compression).finish(df)?;
+    ParquetWriter::new(f).with_compression(ParquetCompression::Zstd(None)).finish(df)?;
     Ok(())
 }

@@ -255,7 +255,7 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
         })
     };
     let rebuilt = if !claims {
-        let reader = PartCounter { tax, sel, facts: wants.facts, count: &count, problems: &problems };
+        let reader = PartCounter { tax, sel, facts: wants.facts, ids: &ids, count: &count, problems: &problems };
         let (counted, rebuilt) = reader.count_resolving(&set.parts, state, &mut out);
         for (month, cells) in counted {
             out.merge(month, cells);
@@ -340,6 +340,8 @@ struct PartCounter<'a> {
     tax: &'a Taxonomy,
     sel: &'a Selection,
     facts: bool,
+    /// Keyword id → its place in the taxonomy.
+    ids: &'a PlHashMap<&'a str, usize>,
     count: &'a (dyn Fn(&str, &DataFrame) -> Counted + Sync),
     problems: &'a Mutex<Vec<PartProblem>>,
 }
@@ -364,12 +366,15 @@ impl PartCounter<'_> {
                 if stop.load(Ordering::Relaxed) {
                     return (p.month.as_str(), Counted::default());
                 }
-                let counted = match ctx.read_one(p, self.facts, self.sel) {
-                    Ok(df) => (self.count)(&p.month, &df),
-                    Err(problem) => {
-                        self.problems.lock().expect("not poisoned").push(problem);
-                        Counted::default()
-                    }
+                let counted = match self.footer_counts(p, plan) {
+                    Some(counted) => counted,
+                    None => match ctx.read_one(p, self.facts, self.sel) {
+                        Ok(df) => (self.count)(&p.month, &df),
+                        Err(problem) => {
+                            self.problems.lock().expect("not poisoned").push(problem);
+                            Counted::default()
+                        }
+                    },
                 };
                 if let Some(seen) = seen {
                     let mut names = seen.lock().expect("not poisoned");
@@ -384,6 +389,32 @@ impl PartCounter<'_> {
             })
             .collect();
         (counted, ctx.rebuilt())
+    }
+
+    /// A part's counts from its index file's footer ([`crate::index::counts`]), when they are all
+    /// this reading needs (no facts, no duplicates plan) and the footer has them; `None` means
+    /// "read the rows" (which also rebuilds a damaged file).
+    fn footer_counts(&self, p: &IndexPart, plan: Option<&crate::dedup::Plan>) -> Option<Counted> {
+        let crate::index::PartData::File(path) = &p.data else { return None };
+        if self.facts || plan.is_some() {
+            return None;
+        }
+        let counts = crate::index::counts::read(path).ok()??;
+        let mut cells = BTreeMap::new();
+        for (source, c) in counts.sources {
+            if !self.sel.keeps_source(&source) {
+                continue;
+            }
+            let mut cell = Cell::new(self.tax.keywords().len());
+            cell.postings = c.postings;
+            for (k, n) in &c.keywords {
+                if let Some(&j) = self.ids.get(k.as_str()) {
+                    cell.keywords[j] += n;
+                }
+            }
+            cells.insert(source, cell);
+        }
+        Some((cells, BTreeMap::new()))
     }
 
     /// [`PartCounter::count`] with the plan `state` calls for: when it was left for later, the

@@ -499,12 +499,26 @@ pub fn write_parquet_atomic(
     prefix: &str,
     compression: ParquetCompression,
 ) -> Result<(), StoreError> {
+    write_parquet_atomic_with(df, dest, prefix, compression, Vec::new())
+}
+
+/// [`write_parquet_atomic`] with file-level key-value metadata in the footer (besides the Arrow
+/// schema Polars writes there).
+pub fn write_parquet_atomic_with(
+    df: &mut DataFrame,
+    dest: &Path,
+    prefix: &str,
+    compression: ParquetCompression,
+    footer: Vec<(String, String)>,
+) -> Result<(), StoreError> {
     let dir = dest.parent().unwrap_or(Path::new("."));
     let tmp = crate::fsutil::temp_file_in(dir, prefix, ".tmp").map_err(io_err(dir))?;
     {
         let mut w = std::io::BufWriter::new(tmp.as_file());
+        let footer = (!footer.is_empty()).then(|| KeyValueMetadata::from_static(footer));
         ParquetWriter::new(&mut w)
             .with_compression(compression)
+            .with_key_value_metadata(footer)
             .finish(df)
             .map_err(|source| StoreError::Parquet { path: dest.to_path_buf(), source })?;
         w.flush().map_err(io_err(dest))?;

@@ -117,6 +117,69 @@ fn ingest_writes_the_index_and_the_taxonomy_note() {
     assert_eq!(matched_now(&err), 0, "{err}");
 }
 
+/// Rewrites an index part with the same rows and `footer` as its only key-value metadata (none: as
+/// an index written before the counts existed).
+fn rewrite_index_part(path: &Path, footer: Option<(String, String)>) {
+    use polars::prelude::*;
+    let mut df = ParquetReader::new(std::fs::File::open(path).unwrap()).finish().unwrap();
+    let kv = footer.map(|kv| KeyValueMetadata::from_static(vec![kv]));
+    ParquetWriter::new(std::fs::File::create(path).unwrap()).with_key_value_metadata(kv).finish(&mut df).unwrap();
+}
+
+#[test]
+fn counting_reads_the_counts_in_the_footer_and_older_parts_row_by_row() {
+    use jobtrend::index::counts;
+    let tmp = tempdir();
+    let data = tmp.path().join("data");
+    write_dataset(&data, &[("hn", "2024-01", 30), ("lever", "2024-01", 12), ("hn", "2024-02", 30)]);
+    let variants: [&[&str]; 4] = [
+        &["trends", "--format", "csv"],
+        &["trends", "--format", "csv", "--dedup", "none", "--by-source"],
+        &["trends", "--format", "csv", "--source", "lever"],
+        &["trends", "--format", "csv", "--since", "2024-02"],
+    ];
+    let answers = || -> Vec<String> {
+        variants
+            .iter()
+            .map(|args| {
+                let (code, out, err) = run(&data, &[&["-v"][..], args].concat());
+                assert_eq!(code, 0, "{args:?}: {err}");
+                out
+            })
+            .collect()
+    };
+    let want = answers();
+    let index = parquet_files(&data.join("index"));
+    assert_eq!(index.len(), 3);
+    for ix in &index {
+        let c = counts::read(ix).unwrap().unwrap_or_else(|| panic!("{}: no counts in the footer", ix.display()));
+        let rows = jobtrend::index::read_parquet(ix, &["source", "keywords"]).unwrap();
+        assert_eq!(c, counts::of_frame(&rows).unwrap(), "{}", ix.display());
+    }
+    // An index written before the counts existed is read row by row, with the same answers and
+    // nothing matched again.
+    for ix in &index {
+        rewrite_index_part(ix, None);
+        assert_eq!(counts::read(ix).unwrap(), None);
+    }
+    assert_eq!(answers(), want);
+    let (_, _, err) = run(&data, &["-v", "trends", "--format", "csv"]);
+    assert_eq!(matched_now(&err), 0, "{err}");
+    // The footer is what a counting read uses: counts that add up but leave out `rust` change it.
+    let hn_feb = index.iter().find(|p| p.to_string_lossy().contains("month=2024-02")).unwrap();
+    let rows = jobtrend::index::read_parquet(hn_feb, &["source", "keywords"]).unwrap();
+    let mut c = counts::of_frame(&rows).unwrap();
+    assert!(c.sources.get_mut("hn").unwrap().keywords.remove("rust").is_some());
+    rewrite_index_part(hn_feb, Some((counts::KEY.to_string(), serde_json::to_string(&c).unwrap())));
+    let (code, got, err) = run(&data, &["trends", "--format", "csv", "--dedup", "none", "--keywords", "rust"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(got.lines().any(|l| l.starts_with("2024-02,rust,0,30,")), "{got}");
+    // Counts that do not add up to the part's rows are not used.
+    c.rows += 1;
+    rewrite_index_part(hn_feb, Some((counts::KEY.to_string(), serde_json::to_string(&c).unwrap())));
+    assert_eq!(answers(), want);
+}
+
 #[test]
 fn the_index_is_rebuilt_when_the_taxonomy_changes_and_not_otherwise() {
     let tmp = tempdir();

@@ -23,6 +23,8 @@
 //!   have no index file under the current fp; `compact` merges index parts with their parts. Two
 //!   readers building the same part rename identical content: the race is harmless. Readers ignore
 //!   temp files; the next lock holder removes leftovers ([`remove_temp_files`]).
+//! - **Counts**: each part's footer also holds its postings and keyword counts per source
+//!   ([`counts`]), so counting reads (`trends`) read footers, not rows.
 //! - When the data directory is not writable, [`ensure_index`] matches in memory for this command
 //!   and warns once.
 
@@ -37,6 +39,8 @@ use serde::Serialize;
 
 use crate::keywords::{Matcher, Taxonomy};
 use crate::posting::{Posting, Salary};
+
+pub mod counts;
 
 /// Version of the per-posting extraction the index stores. Bump it when the matcher, the role
 /// classifier, the seniority rules or the salary extraction change: every index is then rebuilt
@@ -180,14 +184,16 @@ pub fn index_frame(tax: &Taxonomy, matcher: &Matcher, rows: &[PostingView<'_>]) 
     DataFrame::new(n, cols)
 }
 
-/// Writes an index frame atomically to `dest` (hidden temp file in the same directory, then rename).
+/// Writes an index frame atomically to `dest` (hidden temp file in the same directory, then
+/// rename), its keyword counts in the footer ([`counts`]). Every index write goes through here.
 pub fn write_atomic(dest: &Path, df: &mut DataFrame) -> Result<(), IndexError> {
     let dir = dest.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let footer = counts::footer_entry(df).map_err(|source| IndexError::Parquet { path: dest.to_path_buf(), source })?;
     static BEFORE: AtomicUsize = AtomicUsize::new(0);
     static AFTER: AtomicUsize = AtomicUsize::new(0);
     pause_point("JOBTREND_INDEX_PAUSE_BEFORE", &BEFORE);
-    crate::store::write_parquet_atomic(df, dest, ".idx-", COMPRESSION)?;
+    crate::store::write_parquet_atomic_with(df, dest, ".idx-", COMPRESSION, vec![footer])?;
     pause_point("JOBTREND_INDEX_PAUSE_AFTER", &AFTER);
     Ok(())
 }
