@@ -69,8 +69,8 @@ pub fn footer_entry(df: &DataFrame) -> Result<(String, String), PolarsError> {
 /// The counts in an index file's footer: `Ok(None)` when it has none or they do not add up to its
 /// row count; `Err` (the reason) when the footer cannot be read.
 pub fn read(path: &Path) -> Result<Option<PartCounts>, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut reader = ParquetReader::new(file);
+    let footer = footer_bytes(path)?;
+    let mut reader = ParquetReader::new(std::io::Cursor::new(footer));
     let meta = reader.get_metadata().map_err(|e| e.to_string())?;
     let Some(value) = meta
         .key_value_metadata()
@@ -83,6 +83,27 @@ pub fn read(path: &Path) -> Result<Option<PartCounts>, String> {
     let Ok(counts) = serde_json::from_str::<PartCounts>(value) else { return Ok(None) };
     let sum: u64 = counts.sources.values().map(|c| c.postings).sum();
     Ok((counts.rows == meta.num_rows as u64 && sum == counts.rows).then_some(counts))
+}
+
+/// A Parquet file's footer (metadata, its length, `PAR1`) behind a `PAR1` header: the smallest
+/// byte string Polars reads metadata from. Polars would read the last 64 KiB of the file, most of
+/// a small index part; this reads the 8-byte tail, then the footer.
+fn footer_bytes(path: &Path) -> Result<Vec<u8>, String> {
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let len = file.metadata().map_err(|e| e.to_string())?.len();
+    let mut tail = [0u8; 8];
+    if len < 12 || file.read_exact_at(&mut tail, len - 8).is_err() || &tail[4..] != b"PAR1" {
+        return Err(format!("not a complete Parquet file ({len} bytes, no PAR1 at the end)"));
+    }
+    let meta_len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    if meta_len + 12 > len {
+        return Err(format!("footer of {meta_len} bytes in a file of {len}"));
+    }
+    let mut buf = vec![0u8; 4 + meta_len as usize + 8];
+    buf[..4].copy_from_slice(b"PAR1");
+    file.read_exact_at(&mut buf[4..], len - meta_len - 8).map_err(|e| e.to_string())?;
+    Ok(buf)
 }
 
 #[cfg(test)]
