@@ -2,8 +2,9 @@
 //!
 //! In: a data directory. Out: a [`VerifyReport`]: every postings part checked (Parquet footer and
 //! pages readable, columns and types those of the dataset, `id` unique within and across parts),
-//! every index part under `<data>/index/` checked for readability and against its postings part
-//! (same ids in the same order; a part gone or rewritten makes it stale); and with [`repair`] (the
+//! every index part under `<data>/index/` checked for readability, against its postings part
+//! (same ids in the same order; a part gone or rewritten makes it stale) and, when its footer has
+//! counts, against them (counting reads use them instead of the rows); and with [`repair`] (the
 //! caller holds the write lock) a [`RepairReport`]: unreadable postings parts moved to
 //! `<data>/quarantine/<same relative path>` with a line each in `<data>/quarantine/log.jsonl`,
 //! damaged index parts deleted (they are rebuilt), duplicate-id rows removed by rewriting the
@@ -217,7 +218,7 @@ pub fn verify(data_dir: &Path) -> Result<VerifyReport, StoreError> {
     for path in &index {
         let reason = match read_part(path) {
             Err(e) => Some(reason_of(e)),
-            Ok(df) => stale_index(data_dir, path, &df, &lines_up, &unreadable),
+            Ok(df) => stale_index(data_dir, path, &df, &lines_up, &unreadable).or_else(|| wrong_counts(path, &df)),
         };
         if let Some(reason) = reason {
             rep.damaged.push(PartProblem {
@@ -267,6 +268,21 @@ fn stale_index(
         ));
     }
     None
+}
+
+/// Why the footer counts of a readable index part ([`crate::index::counts`]) cannot be used:
+/// unreadable, or not those of its rows (counting reads would use them). `None` when they are
+/// right or absent (a part written before they existed).
+fn wrong_counts(path: &Path, df: &DataFrame) -> Option<String> {
+    let stored = match crate::index::counts::read(path) {
+        Ok(stored) => stored?,
+        Err(e) => return Some(format!("its footer cannot be read: {e}")),
+    };
+    match crate::index::counts::of_frame(df) {
+        Ok(actual) if actual == stored => None,
+        Ok(_) => Some("its footer counts are not those of its rows; it is rebuilt when needed".to_string()),
+        Err(e) => Some(format!("its rows cannot be counted: {e}")),
+    }
 }
 
 /// One line of `<data>/quarantine/log.jsonl`.

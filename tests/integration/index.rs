@@ -165,6 +165,7 @@ fn counting_reads_the_counts_in_the_footer_and_older_parts_row_by_row() {
     assert_eq!(answers(), want);
     let (_, _, err) = run(&data, &["-v", "trends", "--format", "csv"]);
     assert_eq!(matched_now(&err), 0, "{err}");
+    assert_eq!(run(&data, &["verify"]).0, 0, "parts without counts are fine");
     // The footer is what a counting read uses: counts that add up but leave out `rust` change it.
     let hn_feb = index.iter().find(|p| p.to_string_lossy().contains("month=2024-02")).unwrap();
     let rows = jobtrend::index::read_parquet(hn_feb, &["source", "keywords"]).unwrap();
@@ -174,6 +175,17 @@ fn counting_reads_the_counts_in_the_footer_and_older_parts_row_by_row() {
     let (code, got, err) = run(&data, &["trends", "--format", "csv", "--dedup", "none", "--keywords", "rust"]);
     assert_eq!(code, 0, "{err}");
     assert!(got.lines().any(|l| l.starts_with("2024-02,rust,0,30,")), "{got}");
+    // `verify` finds such counts, and the repair deletes the part (rebuilt by the next reading).
+    let (code, v, err) = run(&data, &["verify", "--json"]);
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&v).unwrap();
+    let damaged = v["damaged"].as_array().unwrap();
+    assert_eq!(damaged.len(), 1, "{v}");
+    assert!(damaged[0]["reason"].as_str().unwrap().starts_with("its footer counts are not those of its rows"), "{v}");
+    assert_eq!(run(&data, &["verify", "--repair"]).0, 1);
+    assert!(!hn_feb.exists());
+    assert_eq!(answers(), want);
+    assert_eq!(run(&data, &["verify"]).0, 0, "rebuilt with its counts");
     // Counts that do not add up to the part's rows are not used.
     c.rows += 1;
     rewrite_index_part(hn_feb, Some((counts::KEY.to_string(), serde_json::to_string(&c).unwrap())));
