@@ -43,20 +43,28 @@ pub struct SourceCounts {
     pub keywords: BTreeMap<String, u64>,
 }
 
-/// Counts an index frame (columns `source` and `keywords`).
+/// Counts an index frame (columns `source` and `keywords`). Runs at every index write, so it
+/// walks the flat list values ([`crate::analysis::read::Lists`]) and owns a name only once per
+/// source and keyword, not once per value.
 pub fn of_frame(df: &DataFrame) -> Result<PartCounts, PolarsError> {
     let source = df.column("source")?.str()?;
-    let keywords = df.column("keywords")?.list()?;
-    let mut out = PartCounts { rows: df.height() as u64, ..Default::default() };
-    for (s, kws) in source.iter().zip(keywords.amortized_iter()) {
-        let c = out.sources.entry(s.unwrap_or("").to_string()).or_default();
-        c.postings += 1;
-        let Some(kws) = kws else { continue };
-        for k in kws.as_ref().str()?.iter().flatten() {
-            *c.keywords.entry(k.to_string()).or_default() += 1;
+    let keywords = crate::analysis::read::Lists::new(df.column("keywords")?.list()?)?;
+    let mut by_source: BTreeMap<&str, (u64, BTreeMap<&str, u64>)> = BTreeMap::new();
+    for (i, s) in source.iter().enumerate() {
+        let (postings, kws) = by_source.entry(s.unwrap_or("")).or_default();
+        *postings += 1;
+        for k in keywords.row(i) {
+            *kws.entry(k).or_default() += 1;
         }
     }
-    Ok(out)
+    let sources = by_source
+        .into_iter()
+        .map(|(s, (postings, kws))| {
+            let keywords = kws.into_iter().map(|(k, n)| (k.to_string(), n)).collect();
+            (s.to_string(), SourceCounts { postings, keywords })
+        })
+        .collect();
+    Ok(PartCounts { rows: df.height() as u64, sources })
 }
 
 /// The footer entry of a frame's counts.
