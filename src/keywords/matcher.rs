@@ -1,12 +1,12 @@
-//! The matcher: one combined regex over the text, then per-hit rules.
+//! The matcher: candidate spans of every form over the text (one automaton), then per-hit rules.
 //!
 //! In: a [`Taxonomy`] (at construction) and plain text (per call).
 //! Out: `(keyword index, mention count)` pairs ([`Matcher::find`]) or every candidate span with its
 //! verdict ([`Matcher::explain`]).
 //!
-//! Steps per text: (1) the combined regex (ASCII half word boundaries, patterns first, then literals longest
-//! first) yields candidate spans; (2) each span is mapped back to its keyword and form (literal table lookup,
-//! else the patterns; an exact-case form wins over a case-insensitive one); (3) `exclude*` rules veto spans;
+//! Steps per text: (1) [`super::spans`] yields candidate spans (ASCII half word boundaries, leftmost, patterns
+//! first, then literals longest first); (2) each span is mapped back to its keyword and form (its literal key,
+//! else the literal table, else the patterns; an exact-case form wins over a case-insensitive one); (3) `exclude*` rules veto spans;
 //! (4) weak forms are kept only with context: local context (adjacent words, a statement of use, nearby words, a
 //! list next to another keyword) or, except for `weak_local` forms, a strong mention of a required id elsewhere
 //! in the posting; (5) counts are summed per id and propagated along the
@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use regex::Regex;
 use serde::Serialize;
 
+use super::spans::{Forms, Span, Spans};
 use super::{KeywordError, Taxonomy};
 
 /// Bytes either side of a hit searched for `near` words.
@@ -150,8 +151,11 @@ struct Rules {
 /// The compiled taxonomy. `Send + Sync`: share one across threads.
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    re: Regex,
-    literals: HashMap<Vec<u8>, Vec<Term>>,
+    spans: Spans,
+    /// The terms of each literal key, by its index in `spans` (strong before weak, exact case first).
+    terms: Vec<Vec<Term>>,
+    /// Literal key (lowercase) → its index, for spans a pattern matched.
+    keys: HashMap<Vec<u8>, u32>,
     patterns: Vec<(Regex, Term)>,
     rules: Vec<Rules>,
     ids: Vec<String>,
@@ -234,9 +238,7 @@ impl Matcher {
     pub fn new(tax: &Taxonomy) -> Result<Matcher, KeywordError> {
         let kws = tax.keywords();
         let mut literals: HashMap<Vec<u8>, Vec<Term>> = HashMap::new();
-        let mut alts: Vec<(String, bool)> = Vec::new(); // (literal, case-sensitive)
         let mut patterns = Vec::new();
-        let mut pattern_alts = Vec::new();
         for (i, k) in kws.iter().enumerate() {
             let groups: [(&Vec<String>, bool, bool, bool); 5] = [
                 (&k.aliases, false, false, false),
@@ -254,7 +256,6 @@ impl Matcher {
                         local_only,
                         form: lit.clone(),
                     });
-                    alts.push((lit.clone(), cs));
                 }
             }
             for p in &k.patterns {
@@ -265,26 +266,21 @@ impl Matcher {
                     message: e.to_string(),
                 })?;
                 patterns.push((anchored, Term { kw: i, exact: None, weak: false, local_only: false, form: p.clone() }));
-                pattern_alts.push(format!("(?i:{p})"));
             }
         }
         // Strong before weak, exact case before case-insensitive, within one literal's candidates.
-        for terms in literals.values_mut() {
-            terms.sort_by_key(|t| (t.weak, t.exact.is_none()));
+        let mut literals: Vec<(Vec<u8>, Vec<Term>)> = literals.into_iter().collect();
+        literals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let (mut forms, mut terms, mut keys) = (Vec::new(), Vec::new(), HashMap::new());
+        for (key, mut ts) in literals {
+            ts.sort_by_key(|t| (t.weak, t.exact.is_none()));
+            let exact = ts.iter().filter_map(|t| t.exact.as_ref().map(|e| e.as_bytes().to_vec())).collect();
+            keys.insert(key.clone(), forms.len() as u32);
+            forms.push(Forms { any_case: ts.iter().any(|t| t.exact.is_none()), exact, key });
+            terms.push(ts);
         }
-        alts.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
-        alts.dedup_by(|a, b| a.0.eq_ignore_ascii_case(&b.0) && !a.1 && !b.1);
-        let mut parts = pattern_alts;
-        for (lit, cs) in &alts {
-            let esc = regex::escape(lit);
-            parts.push(if *cs { format!("(?-i:{esc})") } else { format!("(?i-u:{esc})") });
-        }
-        let combined = format!(r"(?-u:\b{{start-half}})(?:{})(?-u:\b{{end-half}})", parts.join("|"));
-        let re = regex::RegexBuilder::new(&combined)
-            .size_limit(64 << 20)
-            .dfa_size_limit(64 << 20)
-            .build()
-            .map_err(|e| KeywordError::Combined(e.to_string()))?;
+        let sources: Vec<String> = kws.iter().flat_map(|k| k.patterns.iter().cloned()).collect();
+        let spans = Spans::new(forms, &sources).map_err(KeywordError::Combined)?;
 
         let categories: HashMap<&str, Vec<usize>> = kws.iter().enumerate().fold(HashMap::new(), |mut m, (i, k)| {
             m.entry(k.category.as_str()).or_default().push(i);
@@ -332,7 +328,7 @@ impl Matcher {
                 out
             })
             .collect();
-        Ok(Matcher { re, literals, patterns, rules, ids: kws.iter().map(|k| k.id.clone()).collect(), implies })
+        Ok(Matcher { spans, terms, keys, patterns, rules, ids: kws.iter().map(|k| k.id.clone()).collect(), implies })
     }
 
     /// Number of keywords (the length of the index space of [`Matcher::find`]).
@@ -372,6 +368,12 @@ impl Matcher {
         counts
     }
 
+    /// Every candidate span `(start, end)` before any rule, in text order (for the span tests).
+    #[cfg(test)]
+    pub(super) fn candidate_spans(&self, text: &str) -> Vec<(usize, usize)> {
+        self.spans.find(text).into_iter().map(|s| (s.start, s.end)).collect()
+    }
+
     /// The ids [`Matcher::find`] reports, sorted alphabetically (the CLI's output order).
     pub fn find_ids(&self, text: &str) -> Vec<&str> {
         let mut ids: Vec<&str> = self.find(text).into_iter().map(|(i, _)| self.ids[i].as_str()).collect();
@@ -395,19 +397,13 @@ impl Matcher {
             .collect()
     }
 
-    fn classify(&self, m: &str) -> Option<(&Term, &'static str)> {
-        // Lowercased on the stack: every literal form is short.
-        let mut buf = [0u8; 64];
-        let key = match buf.get_mut(..m.len()) {
-            Some(b) => {
-                b.copy_from_slice(m.as_bytes());
-                b.make_ascii_lowercase();
-                std::borrow::Cow::Borrowed(&*b)
-            }
-            None => std::borrow::Cow::Owned(lower(m)),
-        };
-        if let Some(terms) = self.literals.get(key.as_ref()) {
-            for t in terms {
+    /// The term a span matched: its literal key's first term whose case fits, else (a pattern span)
+    /// the literal table by the span's text, else the first pattern that matches it whole.
+    fn classify(&self, text: &str, span: Span) -> Option<(&Term, &'static str)> {
+        let m = &text[span.start..span.end];
+        let literal = span.literal.or_else(|| self.keys.get(&lower(m)).copied());
+        if let Some(i) = literal {
+            for t in &self.terms[i as usize] {
                 if t.exact.as_deref().is_none_or(|e| e == m) {
                     let kind = match (t.weak, t.exact.is_some(), t.local_only) {
                         (false, false, _) => "alias",
@@ -426,13 +422,14 @@ impl Matcher {
     fn scan(&self, text: &str, explain: bool) -> Vec<Hit> {
         let bytes = text.as_bytes();
         let mut hits = Vec::new();
-        for m in self.re.find_iter(text) {
-            let Some((term, kind)) = self.classify(m.as_str()) else { continue };
-            let veto = self.veto(term.kw, bytes, m.start(), m.end());
-            let soft = if veto.is_none() { self.soft_veto(term.kw, bytes, m.start(), m.end()) } else { None };
+        for span in self.spans.find(text) {
+            let Some((term, kind)) = self.classify(text, span) else { continue };
+            let (s, e) = (span.start, span.end);
+            let veto = self.veto(term.kw, bytes, s, e);
+            let soft = if veto.is_none() { self.soft_veto(term.kw, bytes, s, e) } else { None };
             hits.push(Hit {
-                start: m.start(),
-                end: m.end(),
+                start: s,
+                end: e,
                 kw: term.kw,
                 weak: term.weak,
                 local_only: term.local_only,

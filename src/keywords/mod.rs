@@ -60,6 +60,7 @@
 mod ids;
 pub mod jsonl;
 pub mod matcher;
+mod spans;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -117,7 +118,7 @@ pub enum KeywordError {
     UnknownContext { file: String, id: String, target: String },
     #[error("{file}: keyword \"{id}\": {message}")]
     Invalid { file: String, id: String, message: String },
-    #[error("could not build the combined keyword regex: {0}")]
+    #[error("could not build the regex of the keyword patterns: {0}")]
     Combined(String),
     #[error("{} already exists (pass --force to overwrite)", path.display())]
     Exists { path: PathBuf },
@@ -503,14 +504,13 @@ impl Taxonomy {
                 }
             }
             for p in &k.patterns {
-                if let Err(e) = regex::Regex::new(&format!("(?i){p}")) {
-                    return Err(KeywordError::BadRegex {
-                        file,
-                        id: k.id.clone(),
-                        pattern: p.clone(),
-                        message: e.to_string(),
-                    });
-                }
+                let message = match regex::Regex::new(&format!("(?i){p}")) {
+                    Err(e) => e.to_string(),
+                    // It would count a mention at every position.
+                    Ok(re) if re.is_match("") => "it matches the empty string".to_string(),
+                    Ok(_) => continue,
+                };
+                return Err(KeywordError::BadRegex { file, id: k.id.clone(), pattern: p.clone(), message });
             }
             for phrase in k
                 .exclude
@@ -644,3 +644,5 @@ fn keyword_at(text: &str, pos: usize) -> Option<String> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_spans;
