@@ -6,7 +6,8 @@
 //!
 //! Steps per text: (1) [`super::spans`] yields candidate spans (ASCII half word boundaries, leftmost, patterns
 //! first, then literals longest first); (2) each span is mapped back to its keyword and form (its literal key,
-//! else the literal table, else the patterns; an exact-case form wins over a case-insensitive one); (3) `exclude*` rules veto spans;
+//! else the literal table, else the patterns; an exact-case form wins over a case-insensitive one); (3)
+//! `exclude*` rules veto spans;
 //! (4) weak forms are kept only with context: local context (adjacent words, a statement of use, nearby words, a
 //! list next to another keyword) or, except for `weak_local` forms, a strong mention of a required id elsewhere
 //! in the posting; (5) counts are summed per id and propagated along the
@@ -17,7 +18,7 @@ use std::collections::HashMap;
 use regex::Regex;
 use serde::Serialize;
 
-use super::spans::{Forms, Span, Spans};
+use super::spans::{Span, Spans, is_word};
 use super::{KeywordError, Taxonomy};
 
 /// Bytes either side of a hit searched for `near` words.
@@ -206,9 +207,10 @@ fn lower_all(v: &[String]) -> Vec<Vec<u8>> {
     v.iter().map(|s| lower(s)).collect()
 }
 
+/// Whether the matched text `m` has a case `t` allows (any case, or its exact form).
 #[inline]
-fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+fn fits(t: &Term, m: &[u8]) -> bool {
+    t.exact.as_deref().is_none_or(|e| e.as_bytes() == m)
 }
 
 /// `needle` (lowercase) occurs in `hay` at `at`, ASCII case-insensitively.
@@ -268,19 +270,21 @@ impl Matcher {
                 patterns.push((anchored, Term { kw: i, exact: None, weak: false, local_only: false, form: p.clone() }));
             }
         }
-        // Strong before weak, exact case before case-insensitive, within one literal's candidates.
+        // Keys in a fixed order (their index is a span's `literal`).
         let mut literals: Vec<(Vec<u8>, Vec<Term>)> = literals.into_iter().collect();
         literals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let (mut forms, mut terms, mut keys) = (Vec::new(), Vec::new(), HashMap::new());
-        for (key, mut ts) in literals {
-            ts.sort_by_key(|t| (t.weak, t.exact.is_none()));
-            let exact = ts.iter().filter_map(|t| t.exact.as_ref().map(|e| e.as_bytes().to_vec())).collect();
-            keys.insert(key.clone(), forms.len() as u32);
-            forms.push(Forms { any_case: ts.iter().any(|t| t.exact.is_none()), exact, key });
-            terms.push(ts);
-        }
         let sources: Vec<String> = kws.iter().flat_map(|k| k.patterns.iter().cloned()).collect();
-        let spans = Spans::new(forms, &sources).map_err(KeywordError::Combined)?;
+        let spans = Spans::new(&literals.iter().map(|(key, _)| key).collect::<Vec<_>>(), &sources)
+            .map_err(KeywordError::Patterns)?;
+        let keys = literals.iter().enumerate().map(|(i, (key, _))| (key.clone(), i as u32)).collect();
+        // Strong before weak, exact case before case-insensitive, within one literal's candidates.
+        let terms = literals
+            .into_iter()
+            .map(|(_, mut ts)| {
+                ts.sort_by_key(|t| (t.weak, t.exact.is_none()));
+                ts
+            })
+            .collect();
 
         let categories: HashMap<&str, Vec<usize>> = kws.iter().enumerate().fold(HashMap::new(), |mut m, (i, k)| {
             m.entry(k.category.as_str()).or_default().push(i);
@@ -371,7 +375,7 @@ impl Matcher {
     /// Every candidate span `(start, end)` before any rule, in text order (for the span tests).
     #[cfg(test)]
     pub(super) fn candidate_spans(&self, text: &str) -> Vec<(usize, usize)> {
-        self.spans.find(text).into_iter().map(|s| (s.start, s.end)).collect()
+        self.spans_of(text).into_iter().map(|s| (s.start, s.end)).collect()
     }
 
     /// The ids [`Matcher::find`] reports, sorted alphabetically (the CLI's output order).
@@ -404,7 +408,7 @@ impl Matcher {
         let literal = span.literal.or_else(|| self.keys.get(&lower(m)).copied());
         if let Some(i) = literal {
             for t in &self.terms[i as usize] {
-                if t.exact.as_deref().is_none_or(|e| e == m) {
+                if fits(t, m.as_bytes()) {
                     let kind = match (t.weak, t.exact.is_some(), t.local_only) {
                         (false, false, _) => "alias",
                         (false, true, _) => "case-sensitive",
@@ -419,10 +423,15 @@ impl Matcher {
         self.patterns.iter().find(|(re, _)| re.is_match(m)).map(|(_, t)| (t, "pattern"))
     }
 
+    /// The candidate spans of `text`, each in a case one of its key's terms allows.
+    fn spans_of(&self, text: &str) -> Vec<Span> {
+        self.spans.find(text, |i, m| self.terms[i as usize].iter().any(|t| fits(t, m)))
+    }
+
     fn scan(&self, text: &str, explain: bool) -> Vec<Hit> {
         let bytes = text.as_bytes();
         let mut hits = Vec::new();
-        for span in self.spans.find(text) {
+        for span in self.spans_of(text) {
             let Some((term, kind)) = self.classify(text, span) else { continue };
             let (s, e) = (span.start, span.end);
             let veto = self.veto(term.kw, bytes, s, e);

@@ -119,7 +119,7 @@ pub enum KeywordError {
     #[error("{file}: keyword \"{id}\": {message}")]
     Invalid { file: String, id: String, message: String },
     #[error("could not build the regex of the keyword patterns: {0}")]
-    Combined(String),
+    Patterns(String),
     #[error("{} already exists (pass --force to overwrite)", path.display())]
     Exists { path: PathBuf },
     #[error("unknown keyword id {id:?} ({}list them with: jobtrend keywords)", suggestion.as_ref().map(|s| format!("did you mean {s:?}? ")).unwrap_or_default())]

@@ -1,7 +1,7 @@
 //! Candidate spans: where the taxonomy's forms occur in a text, before any rule looks at them.
 //!
-//! In: the literal forms (per lowercase key: whether it has a case-insensitive form, and its exact-case
-//! forms) and the keyword patterns, at construction; a text per call.
+//! In: the lowercase literal keys and the keyword patterns, at construction; per call, a text and the
+//! caller's test of whether an occurrence's case fits one of its key's forms.
 //! Out: non-overlapping spans in text order, each with the literal key it matched or `None` for a pattern.
 //! They are exactly the matches of one leftmost-first regex
 //! `(?-u:\b{start-half})(?:PATTERNS|LITERALS, longest first)(?-u:\b{end-half})`, which is how the
@@ -9,28 +9,17 @@
 //!
 //! How: one Aho–Corasick DFA (the `aho-corasick` crate: ASCII case-insensitive, every occurrence, overlapping)
 //! over all literal keys. An occurrence with an ASCII word byte just before or just after it is dropped, as is
-//! one whose case fits none of its key's forms (`GO` for a key whose only form is the exact `Go`). The rest are
-//! sorted by start, longest first, and taken from the left, each resuming after the last span taken. Keyword
-//! patterns (rare: one in the built-in taxonomy) run as a regex of their own from where the last span ended; a
-//! pattern span beats a literal one that starts at the same byte, as it comes first in the alternation. Why not
-//! the one regex: its lazy DFA built its states again in every thread's cache, and every match needed a reverse
-//! scan for its start; this is about a sixth less user CPU for `match --jsonl` (median 0.70 against 0.85 s)
-//! (README, Benchmarks). A hand-written DFA that only lets a form start after a non-word byte was tried: at
-//! most about 5% faster on `match --jsonl`, not worth keeping an automaton by hand.
+//! one whose case the caller says fits none of its key's forms (`GO` for a key whose only form is the exact
+//! `Go`). The rest are sorted by start, longest first, and taken from the left, each resuming after the last
+//! span taken. Keyword patterns (rare: one in the built-in taxonomy) run as a regex of their own from where the
+//! last span ended; a pattern span beats a literal one that starts at the same byte, as it comes first in the
+//! alternation. Why not the one regex: its lazy DFA built its states again in every thread's cache, and every
+//! match needed a reverse scan for its start; this is about a sixth less user CPU for `match --jsonl` (median
+//! 0.70 against 0.85 s) (README, Benchmarks). A hand-written DFA that only lets a form start after a non-word
+//! byte was tried: at most about 5% faster on `match --jsonl`, not worth keeping an automaton by hand.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
-
-/// The case forms of one literal key.
-#[derive(Debug, Clone)]
-pub(super) struct Forms {
-    /// Lowercase key (the ASCII case-insensitive form).
-    pub key: Vec<u8>,
-    /// True when some form is case-insensitive: any case of the key matches.
-    pub any_case: bool,
-    /// Exact-case forms (case-sensitive ones).
-    pub exact: Vec<Vec<u8>>,
-}
 
 /// One candidate span: `[start, end)`, and the index of its literal key (`None`: a pattern matched).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,25 +33,25 @@ pub(super) struct Span {
 #[derive(Debug, Clone)]
 pub(super) struct Spans {
     ac: AhoCorasick,
-    forms: Vec<Forms>,
     /// All keyword patterns, ASCII half word boundaries around them, in taxonomy order.
     patterns: Option<Regex>,
 }
 
+/// An ASCII word byte (`[0-9A-Za-z_]`), as `\b` sees it outside Unicode mode.
 #[inline]
-fn is_word(b: u8) -> bool {
+pub(super) fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
 impl Spans {
-    /// `forms`: one entry per literal key (keys distinct); `patterns`: regex sources, matched
-    /// case-insensitively. Errors name what could not be built.
-    pub fn new(forms: Vec<Forms>, patterns: &[String]) -> Result<Spans, String> {
+    /// `keys`: the lowercase literal keys, distinct (a span's `literal` is an index into them);
+    /// `patterns`: regex sources, matched case-insensitively. Errors name what could not be built.
+    pub fn new<K: AsRef<[u8]>>(keys: &[K], patterns: &[String]) -> Result<Spans, String> {
         let ac = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
-            .build(forms.iter().map(|f| &f.key))
+            .build(keys)
             .map_err(|e| e.to_string())?;
         let patterns = if patterns.is_empty() {
             None
@@ -71,11 +60,12 @@ impl Spans {
             let re = format!(r"(?-u:\b{{start-half}})(?:{})(?-u:\b{{end-half}})", alts.join("|"));
             Some(Regex::new(&re).map_err(|e| e.to_string())?)
         };
-        Ok(Spans { ac, forms, patterns })
+        Ok(Spans { ac, patterns })
     }
 
-    /// Every span in `text`, in order (see the module doc).
-    pub fn find(&self, text: &str) -> Vec<Span> {
+    /// Every span in `text`, in order (see the module doc). `fits(key, occurrence)`: whether the
+    /// occurrence's case fits one of the key's forms.
+    pub fn find(&self, text: &str, fits: impl Fn(u32, &[u8]) -> bool) -> Vec<Span> {
         let b = text.as_bytes();
         let mut cands: Vec<Span> = Vec::new();
         for m in self.ac.find_overlapping_iter(b) {
@@ -83,9 +73,9 @@ impl Spans {
             if (s > 0 && is_word(b[s - 1])) || (e < b.len() && is_word(b[e])) {
                 continue;
             }
-            let f = &self.forms[m.pattern().as_usize()];
-            if f.any_case || f.exact.iter().any(|x| x.as_slice() == &b[s..e]) {
-                cands.push(Span { start: s, end: e, literal: Some(m.pattern().as_u32()) });
+            let key = m.pattern().as_u32();
+            if fits(key, &b[s..e]) {
+                cands.push(Span { start: s, end: e, literal: Some(key) });
             }
         }
         if cands.is_empty() && self.patterns.is_none() {

@@ -32,6 +32,11 @@ fn reference(tax: &Taxonomy) -> regex::Regex {
     regex::RegexBuilder::new(&combined).size_limit(64 << 20).dfa_size_limit(64 << 20).build().expect("reference")
 }
 
+/// The matcher under test and the reference, for one taxonomy.
+fn both(tax: &Taxonomy) -> (Matcher, regex::Regex) {
+    (Matcher::new(tax).expect("matcher"), reference(tax))
+}
+
 fn reference_spans(re: &regex::Regex, text: &str) -> Vec<(usize, usize)> {
     re.find_iter(text).map(|m| (m.start(), m.end())).collect()
 }
@@ -78,6 +83,13 @@ case_sensitive = ["S3"]
 aliases = ["amazon s3", "aws s3"]
 "#;
 
+/// What goes between forms: separators, word bytes that glue, digits, non-ASCII text.
+const SEPARATORS: &[&str] = &[" ", " ", ", ", ".", "-", "/", "\n", "#", "_", "x", "1", "é", "—", "(", ")", "+", "11"];
+
+fn awkward() -> Taxonomy {
+    Taxonomy::from_sources(vec![("awkward.toml".into(), AWKWARD.into())]).expect("taxonomy")
+}
+
 /// Forms in random case, glued to word bytes or separated, with non-ASCII text between.
 fn text_from(forms: Vec<String>) -> impl Strategy<Value = String> {
     let piece = prop_oneof![
@@ -87,8 +99,7 @@ fn text_from(forms: Vec<String>) -> impl Strategy<Value = String> {
             2 => f.to_ascii_uppercase(),
             _ => f.chars().enumerate().map(|(i, c)| if i % 2 == 0 { c.to_ascii_uppercase() } else { c }).collect(),
         }),
-        3 => prop::sample::select(vec![" ", " ", ", ", ".", "-", "/", "\n", "#", "_", "x", "1", "é", "—", "(", ")", "+", "11"])
-            .prop_map(str::to_string),
+        3 => prop::sample::select(SEPARATORS.to_vec()).prop_map(str::to_string),
     ];
     prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
 }
@@ -108,8 +119,7 @@ fn forms_of(tax: &Taxonomy) -> Vec<String> {
 
 #[test]
 fn spans_equal_the_reference_on_edge_cases() {
-    let tax = Taxonomy::from_sources(vec![("awkward.toml".into(), AWKWARD.into())]).expect("taxonomy");
-    let (m, re) = (Matcher::new(&tax).expect("matcher"), reference(&tax));
+    let (m, re) = both(&awkward());
     for t in [
         "",
         "Go GO go gO golang",
@@ -136,22 +146,15 @@ proptest! {
     /// The built-in taxonomy: the same spans as the combined regex.
     #[test]
     fn builtin_spans_equal_the_reference(t in text_from(forms_of(&Taxonomy::builtin().expect("taxonomy")))) {
-        static M: std::sync::LazyLock<(Matcher, regex::Regex)> = std::sync::LazyLock::new(|| {
-            let tax = Taxonomy::builtin().expect("taxonomy");
-            (Matcher::new(&tax).expect("matcher"), reference(&tax))
-        });
+        static M: std::sync::LazyLock<(Matcher, regex::Regex)> =
+            std::sync::LazyLock::new(|| both(&Taxonomy::builtin().expect("taxonomy")));
         prop_assert_eq!(M.0.candidate_spans(&t), reference_spans(&M.1, &t));
     }
 
     /// The awkward taxonomy: the same spans as the combined regex.
     #[test]
-    fn awkward_spans_equal_the_reference(t in text_from(forms_of(
-        &Taxonomy::from_sources(vec![("awkward.toml".into(), AWKWARD.into())]).expect("taxonomy")
-    ))) {
-        static M: std::sync::LazyLock<(Matcher, regex::Regex)> = std::sync::LazyLock::new(|| {
-            let tax = Taxonomy::from_sources(vec![("awkward.toml".into(), AWKWARD.into())]).expect("taxonomy");
-            (Matcher::new(&tax).expect("matcher"), reference(&tax))
-        });
+    fn awkward_spans_equal_the_reference(t in text_from(forms_of(&awkward()))) {
+        static M: std::sync::LazyLock<(Matcher, regex::Regex)> = std::sync::LazyLock::new(|| both(&awkward()));
         prop_assert_eq!(M.0.candidate_spans(&t), reference_spans(&M.1, &t));
     }
 }
