@@ -19,7 +19,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::spans::{Span, Spans, is_word};
-use super::{KeywordError, Taxonomy};
+use super::{Keyword, KeywordError, Taxonomy};
 
 /// Bytes either side of a hit searched for `near` words.
 const NEAR_WINDOW: usize = 80;
@@ -235,44 +235,110 @@ fn is_skip(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'-')
 }
 
-impl Matcher {
-    /// Compiles the taxonomy into one regex plus the rule tables.
-    pub fn new(tax: &Taxonomy) -> Result<Matcher, KeywordError> {
-        let kws = tax.keywords();
-        let mut literals: HashMap<Vec<u8>, Vec<Term>> = HashMap::new();
-        let mut patterns = Vec::new();
-        for (i, k) in kws.iter().enumerate() {
-            let groups: [(&Vec<String>, bool, bool, bool); 5] = [
-                (&k.aliases, false, false, false),
-                (&k.case_sensitive, true, false, false),
-                (&k.weak, false, true, false),
-                (&k.weak_case_sensitive, true, true, false),
-                (&k.weak_local, false, true, true),
-            ];
-            for (list, cs, weak, local_only) in groups {
-                for lit in list {
-                    literals.entry(lower(lit)).or_default().push(Term {
-                        kw: i,
-                        exact: cs.then(|| lit.clone()),
-                        weak,
-                        local_only,
-                        form: lit.clone(),
-                    });
-                }
-            }
-            for p in &k.patterns {
-                let anchored = Regex::new(&format!("^(?i:{p})$")).map_err(|e| KeywordError::BadRegex {
-                    file: k.file.clone(),
-                    id: k.id.clone(),
-                    pattern: p.clone(),
-                    message: e.to_string(),
-                })?;
-                patterns.push((anchored, Term { kw: i, exact: None, weak: false, local_only: false, form: p.clone() }));
+/// Each literal key (lowercase) with its terms.
+type Literals = Vec<(Vec<u8>, Vec<Term>)>;
+
+/// The literal keys (lowercase, in a fixed order: a span's `literal` indexes them) with the
+/// terms of every keyword that has that form, and the keyword patterns, each anchored for
+/// classifying a span it matched.
+fn terms_of(kws: &[Keyword]) -> Result<(Literals, Vec<(Regex, Term)>), KeywordError> {
+    let mut literals: HashMap<Vec<u8>, Vec<Term>> = HashMap::new();
+    let mut patterns = Vec::new();
+    for (i, k) in kws.iter().enumerate() {
+        let groups: [(&Vec<String>, bool, bool, bool); 5] = [
+            (&k.aliases, false, false, false),
+            (&k.case_sensitive, true, false, false),
+            (&k.weak, false, true, false),
+            (&k.weak_case_sensitive, true, true, false),
+            (&k.weak_local, false, true, true),
+        ];
+        for (list, cs, weak, local_only) in groups {
+            for lit in list {
+                literals.entry(lower(lit)).or_default().push(Term {
+                    kw: i,
+                    exact: cs.then(|| lit.clone()),
+                    weak,
+                    local_only,
+                    form: lit.clone(),
+                });
             }
         }
-        // Keys in a fixed order (their index is a span's `literal`).
-        let mut literals: Vec<(Vec<u8>, Vec<Term>)> = literals.into_iter().collect();
-        literals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for p in &k.patterns {
+            let anchored = Regex::new(&format!("^(?i:{p})$")).map_err(|e| KeywordError::BadRegex {
+                file: k.file.clone(),
+                id: k.id.clone(),
+                pattern: p.clone(),
+                message: e.to_string(),
+            })?;
+            patterns.push((anchored, Term { kw: i, exact: None, weak: false, local_only: false, form: p.clone() }));
+        }
+    }
+    let mut literals: Literals = literals.into_iter().collect();
+    literals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok((literals, patterns))
+}
+
+/// The context rules of each keyword, lowercased; `requires_context` resolved to keyword indices
+/// (`@category` to every keyword of the category, never the keyword itself).
+fn rules_of(tax: &Taxonomy) -> Vec<Rules> {
+    let kws = tax.keywords();
+    let categories: HashMap<&str, Vec<usize>> = kws.iter().enumerate().fold(HashMap::new(), |mut m, (i, k)| {
+        m.entry(k.category.as_str()).or_default().push(i);
+        m
+    });
+    kws.iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let mut requires = Vec::new();
+            for r in &k.requires_context {
+                match r.strip_prefix('@') {
+                    Some(cat) => requires.extend(categories.get(cat).into_iter().flatten().copied()),
+                    None => requires.extend(tax.index_of(r)),
+                }
+            }
+            requires.retain(|&j| j != i);
+            requires.sort_unstable();
+            requires.dedup();
+            Rules {
+                exclude: lower_all(&k.exclude),
+                soft_exclude: lower_all(&k.soft_exclude),
+                exclude_before: lower_all(&k.exclude_before),
+                exclude_after: lower_all(&k.exclude_after),
+                before: lower_all(&k.before),
+                after: lower_all(&k.after),
+                near: lower_all(&k.near),
+                list_context: k.list_context,
+                use_statements: k.use_statements,
+                requires,
+            }
+        })
+        .collect()
+}
+
+/// The transitive `implies` targets of each keyword, sorted (never the keyword itself).
+fn implies_of(tax: &Taxonomy) -> Vec<Vec<usize>> {
+    let kws = tax.keywords();
+    (0..kws.len())
+        .map(|i| {
+            let mut out: Vec<usize> = Vec::new();
+            let mut stack: Vec<usize> = kws[i].implies.iter().filter_map(|t| tax.index_of(t)).collect();
+            while let Some(j) = stack.pop() {
+                if j != i && !out.contains(&j) {
+                    out.push(j);
+                    stack.extend(kws[j].implies.iter().filter_map(|t| tax.index_of(t)));
+                }
+            }
+            out.sort_unstable();
+            out
+        })
+        .collect()
+}
+
+impl Matcher {
+    /// Compiles the taxonomy into its span finder ([`Spans`]) plus the rule tables.
+    pub fn new(tax: &Taxonomy) -> Result<Matcher, KeywordError> {
+        let kws = tax.keywords();
+        let (literals, patterns) = terms_of(kws)?;
         let sources: Vec<String> = kws.iter().flat_map(|k| k.patterns.iter().cloned()).collect();
         let spans = Spans::new(&literals.iter().map(|(key, _)| key).collect::<Vec<_>>(), &sources)
             .map_err(KeywordError::Patterns)?;
@@ -285,53 +351,8 @@ impl Matcher {
                 ts
             })
             .collect();
-
-        let categories: HashMap<&str, Vec<usize>> = kws.iter().enumerate().fold(HashMap::new(), |mut m, (i, k)| {
-            m.entry(k.category.as_str()).or_default().push(i);
-            m
-        });
-        let rules = kws
-            .iter()
-            .enumerate()
-            .map(|(i, k)| {
-                let mut requires = Vec::new();
-                for r in &k.requires_context {
-                    match r.strip_prefix('@') {
-                        Some(cat) => requires.extend(categories.get(cat).into_iter().flatten().copied()),
-                        None => requires.extend(tax.index_of(r)),
-                    }
-                }
-                requires.retain(|&j| j != i);
-                requires.sort_unstable();
-                requires.dedup();
-                Rules {
-                    exclude: lower_all(&k.exclude),
-                    soft_exclude: lower_all(&k.soft_exclude),
-                    exclude_before: lower_all(&k.exclude_before),
-                    exclude_after: lower_all(&k.exclude_after),
-                    before: lower_all(&k.before),
-                    after: lower_all(&k.after),
-                    near: lower_all(&k.near),
-                    list_context: k.list_context,
-                    use_statements: k.use_statements,
-                    requires,
-                }
-            })
-            .collect();
-        let implies = (0..kws.len())
-            .map(|i| {
-                let mut out: Vec<usize> = Vec::new();
-                let mut stack: Vec<usize> = kws[i].implies.iter().filter_map(|t| tax.index_of(t)).collect();
-                while let Some(j) = stack.pop() {
-                    if j != i && !out.contains(&j) {
-                        out.push(j);
-                        stack.extend(kws[j].implies.iter().filter_map(|t| tax.index_of(t)));
-                    }
-                }
-                out.sort_unstable();
-                out
-            })
-            .collect();
+        let rules = rules_of(tax);
+        let implies = implies_of(tax);
         Ok(Matcher { spans, terms, keys, patterns, rules, ids: kws.iter().map(|k| k.id.clone()).collect(), implies })
     }
 
