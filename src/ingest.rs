@@ -233,16 +233,7 @@ pub fn ingest_html(store: &mut Store, paths: &[PathBuf], opts: &HtmlOptions) -> 
         eprintln!("{m}: no such file or directory");
     }
     let jobs = opts.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
-    let bar = if opts.progress && files.len() > 1 {
-        let b = indicatif::ProgressBar::new(files.len() as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} files {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        Some(b)
-    } else {
-        None
-    };
+    let bar = (opts.progress && files.len() > 1).then(|| progress_bar(files.len()));
     let ingested_at = Utc::now();
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::sync_channel::<FileResult>(jobs * 2);
@@ -268,29 +259,7 @@ pub fn ingest_html(store: &mut Store, paths: &[PathBuf], opts: &HtmlOptions) -> 
         }
         drop(tx);
         let writer = scope.spawn(move || write_batches(store, batch_rx));
-
-        let mut buffer: Vec<Posting> = Vec::new();
-        let mut buffered = 0usize;
-        let mut handled = 0usize;
-        for res in rx {
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-            for p in tally(&mut sum, res, bar.as_ref()) {
-                buffered += p.text.len();
-                buffer.push(p);
-            }
-            // A failed send means the writer stopped on an error (it set STOP).
-            if buffered >= flush_at && batch_tx.send(std::mem::take(&mut buffer)).is_ok() {
-                buffered = 0;
-            }
-            handled += 1;
-            crate::signals::pause_point(handled);
-        }
-        if !buffer.is_empty() {
-            let _ = batch_tx.send(buffer);
-        }
-        drop(batch_tx);
+        batch(rx, batch_tx, flush_at, &mut sum, bar.as_ref());
         writer.join().unwrap_or_else(|_| Err((AppendStats::default(), StoreError::WriterPanicked)))
     });
     let store_error = match store_result {
@@ -312,6 +281,48 @@ pub fn ingest_html(store: &mut Store, paths: &[PathBuf], opts: &HtmlOptions) -> 
     sum.interrupted = STOP.load(Ordering::Relaxed) && sum.files_read + sum.files_skipped < sum.files;
     sum.seconds = started.elapsed().as_secs_f64();
     Ok(sum)
+}
+
+/// The ingest's progress bar over `files` files.
+fn progress_bar(files: usize) -> indicatif::ProgressBar {
+    let b = indicatif::ProgressBar::new(files as u64);
+    b.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} files {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    b
+}
+
+/// The main thread of an ingest: counts each file's result in `sum` and passes the postings on
+/// to the writer in batches of at least `flush_at` bytes of text (the rest at the end).
+fn batch(
+    results: mpsc::Receiver<FileResult>,
+    batches: mpsc::SyncSender<Vec<Posting>>,
+    flush_at: usize,
+    sum: &mut IngestSummary,
+    bar: Option<&indicatif::ProgressBar>,
+) {
+    let mut buffer: Vec<Posting> = Vec::new();
+    let mut buffered = 0usize;
+    let mut handled = 0usize;
+    for res in results {
+        if let Some(b) = bar {
+            b.inc(1);
+        }
+        for p in tally(sum, res, bar) {
+            buffered += p.text.len();
+            buffer.push(p);
+        }
+        // A failed send means the writer stopped on an error (it set STOP).
+        if buffered >= flush_at && batches.send(std::mem::take(&mut buffer)).is_ok() {
+            buffered = 0;
+        }
+        handled += 1;
+        crate::signals::pause_point(handled);
+    }
+    if !buffer.is_empty() {
+        let _ = batches.send(buffer);
+    }
 }
 
 /// The writer thread: appends each batch; on an error it stops the workers and returns what was
