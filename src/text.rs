@@ -308,28 +308,7 @@ pub fn html_to_text(html: &str) -> String {
             }
             AMP => {
                 out.text(&html[run..i]);
-                match decode_entity_at(&html[i..]) {
-                    Some((EntityOut::Char(ch), n)) => {
-                        if ch.is_whitespace() {
-                            if pre_depth > 0 {
-                                if ch == '\n' { out.newline() } else { out.s.push(' ') }
-                            } else {
-                                out.space = true;
-                            }
-                        } else {
-                            out.ch(ch);
-                        }
-                        i += n;
-                    }
-                    Some((EntityOut::Str(t), n)) => {
-                        out.text(&t);
-                        i += n;
-                    }
-                    None => {
-                        out.ch('&');
-                        i += 1;
-                    }
-                }
+                i = entity(&mut out, html, i, pre_depth > 0);
                 run = i;
             }
             _ => {
@@ -340,49 +319,82 @@ pub fn html_to_text(html: &str) -> String {
                     continue;
                 }
                 out.text(&html[run..i]);
-                if b[i + 1..].starts_with(b"!--") {
-                    i = memchr::memmem::find(&b[i + 4..], b"-->").map_or(b.len(), |p| i + 4 + p + 3);
-                    run = i;
-                    continue;
-                }
-                let end = tag_end(b, i + 1).unwrap_or(b.len() - 1);
-                let closing = next == b'/';
-                let name_start = i + 1 + usize::from(closing);
-                let mut name_buf = [0u8; 12];
-                let mut n = 0;
-                let mut k = name_start;
-                while k < end && b[k].is_ascii_alphanumeric() {
-                    if n < name_buf.len() {
-                        name_buf[n] = b[k].to_ascii_lowercase();
-                    }
-                    n += 1;
-                    k += 1;
-                }
-                let name: &[u8] = if n <= name_buf.len() { &name_buf[..n] } else { b"" };
-                i = end + 1;
+                i = markup(&mut out, b, i, &mut pre_depth);
                 run = i;
-                if !closing && is_raw_skip(name) {
-                    i = skip_raw(b, i, name);
-                    run = i;
-                    continue;
-                }
-                if name == b"pre" {
-                    if closing {
-                        pre_depth = pre_depth.saturating_sub(1);
-                    } else {
-                        pre_depth += 1;
-                    }
-                }
-                if is_block(name) {
-                    out.newline();
-                } else if name == b"img" {
-                    out.space = true;
-                }
             }
         }
     }
     out.text(&html[run..]);
     out.finish()
+}
+
+/// Writes the character reference at `i` (an `&`), or the `&` itself when none is there; returns
+/// the offset after it. `pre`: inside `<pre>` (whitespace is kept).
+#[inline]
+fn entity(out: &mut Out, html: &str, i: usize, pre: bool) -> usize {
+    match decode_entity_at(&html[i..]) {
+        Some((EntityOut::Char(ch), n)) => {
+            if ch.is_whitespace() {
+                if pre {
+                    if ch == '\n' { out.newline() } else { out.s.push(' ') }
+                } else {
+                    out.space = true;
+                }
+            } else {
+                out.ch(ch);
+            }
+            i + n
+        }
+        Some((EntityOut::Str(t), n)) => {
+            out.text(&t);
+            i + n
+        }
+        None => {
+            out.ch('&');
+            i + 1
+        }
+    }
+}
+
+/// Reads the comment, declaration or tag at `i` (a `<` followed by a letter, `/`, `!` or `?`):
+/// skips a comment, and a raw element (`<script>`, `<style>`...) up to its end tag; a block tag
+/// ends the line, `<img>` is a space, `<pre>`/`</pre>` move `pre_depth`. Returns the offset after it.
+#[inline]
+fn markup(out: &mut Out, b: &[u8], i: usize, pre_depth: &mut usize) -> usize {
+    if b[i + 1..].starts_with(b"!--") {
+        return memchr::memmem::find(&b[i + 4..], b"-->").map_or(b.len(), |p| i + 4 + p + 3);
+    }
+    let end = tag_end(b, i + 1).unwrap_or(b.len() - 1);
+    let closing = b[i + 1] == b'/';
+    let name_start = i + 1 + usize::from(closing);
+    let mut name_buf = [0u8; 12];
+    let mut n = 0;
+    let mut k = name_start;
+    while k < end && b[k].is_ascii_alphanumeric() {
+        if n < name_buf.len() {
+            name_buf[n] = b[k].to_ascii_lowercase();
+        }
+        n += 1;
+        k += 1;
+    }
+    let name: &[u8] = if n <= name_buf.len() { &name_buf[..n] } else { b"" };
+    let after = end + 1;
+    if !closing && is_raw_skip(name) {
+        return skip_raw(b, after, name);
+    }
+    if name == b"pre" {
+        if closing {
+            *pre_depth = pre_depth.saturating_sub(1);
+        } else {
+            *pre_depth += 1;
+        }
+    }
+    if is_block(name) {
+        out.newline();
+    } else if name == b"img" {
+        out.space = true;
+    }
+    after
 }
 
 /// The end of the run of plain text continuing at `i` (right after a `NORMAL` byte): past `NORMAL`
