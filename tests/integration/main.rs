@@ -10,6 +10,7 @@ mod dedup;
 mod emerging;
 mod explore;
 mod feeds;
+mod feeds_bin;
 mod fuzz;
 mod hn_html;
 mod index;
