@@ -148,24 +148,8 @@ fn draw_plot(area: &Area, series: &[Prepared], o: &PlotOpts) -> Result<Option<Pl
     mesh.draw().map_err(draw_err)?;
 
     let line_w = if o.compact { px(2.0, s.max(1.0)) as u32 } else { px(3.0, s).max(2) as u32 };
-
     // Bands first, so every line is drawn over every band.
-    for p in series {
-        for seg in segments(&p.points) {
-            if seg.len() < 2 || seg.iter().all(|q| q.high - q.low <= 0.0) {
-                continue;
-            }
-            // A flagged point's interval (few postings) is not drawn: its hollow circle says it is unreliable,
-            // and its huge interval would dominate the picture. Bands are clipped to the axis.
-            let high = |q: &Point| if q.flagged { q.value } else { q.high }.min(y_top);
-            let low = |q: &Point| if q.flagged { q.value } else { q.low }.min(y_top);
-            let mut poly: Vec<(f64, f64)> = seg.iter().map(|q| (day(q.date), high(q))).collect();
-            poly.extend(seg.iter().rev().map(|q| (day(q.date), low(q))));
-            chart
-                .draw_series(std::iter::once(Polygon::new(poly, p.color.mix(p.band_alpha).filled())))
-                .map_err(draw_err)?;
-        }
-    }
+    draw_bands(&mut chart, series, y_top)?;
     if let Some(d) = o.vline {
         let x = day(d);
         chart
@@ -178,20 +162,85 @@ fn draw_plot(area: &Area, series: &[Prepared], o: &PlotOpts) -> Result<Option<Pl
             .map_err(draw_err)?;
     }
     if let Some((level, label)) = &o.level {
-        let c = RGBColor(0xB7, 0x1C, 0x1C);
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(x_lo, *level), (x_hi, *level)],
-                px(14.0, s),
-                px(8.0, s),
-                c.stroke_width(px(2.0, s) as u32),
-            ))
-            .map_err(draw_err)?;
-        let (lx, ly) = chart.backend_coord(&(x_lo, *level));
-        let style = anchored(font(19.0 * s, c), HPos::Left, VPos::Bottom);
-        let base = area.get_base_pixel();
-        text(area, label, (lx - base.0 + px(8.0, s), ly - base.1 - px(4.0, s)), &style)?;
+        draw_level(area, &mut chart, (x_lo, x_hi), *level, label, s)?;
     }
+    draw_lines(&mut chart, series, y_top, line_w, s)?;
+    draw_markers(&mut chart, series, (x_lo, x_hi), y_top, o)?;
+
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let (x_px_at_first, y_px_at_zero) = chart.backend_coord(&(day(first), 0.0));
+    let (x_px_at_last, y_px_at_top) = chart.backend_coord(&(day(last), y_top));
+    Ok(Some(PlotArea {
+        x0: xr.start,
+        y0: yr.start,
+        x1: xr.end,
+        y1: yr.end,
+        y_top,
+        first_day: first,
+        last_day: last,
+        y_px_at_zero,
+        y_px_at_top,
+        x_px_at_first,
+        x_px_at_last,
+    }))
+}
+
+/// The chart's plotting context, on the PNG backend, with the tick axes of [`draw_plot`].
+type Plot<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<TickAxis, TickAxis>>;
+
+/// Each series' interval band, clipped to `y_top`. A flagged point's interval (few postings) is not
+/// drawn: its hollow circle says it is unreliable, and its huge interval would dominate the picture.
+fn draw_bands(chart: &mut Plot<'_, '_>, series: &[Prepared], y_top: f64) -> Result<(), ChartError> {
+    for p in series {
+        for seg in segments(&p.points) {
+            if seg.len() < 2 || seg.iter().all(|q| q.high - q.low <= 0.0) {
+                continue;
+            }
+            let high = |q: &Point| if q.flagged { q.value } else { q.high }.min(y_top);
+            let low = |q: &Point| if q.flagged { q.value } else { q.low }.min(y_top);
+            let mut poly: Vec<(f64, f64)> = seg.iter().map(|q| (day(q.date), high(q))).collect();
+            poly.extend(seg.iter().rev().map(|q| (day(q.date), low(q))));
+            chart
+                .draw_series(std::iter::once(Polygon::new(poly, p.color.mix(p.band_alpha).filled())))
+                .map_err(draw_err)?;
+        }
+    }
+    Ok(())
+}
+
+/// A dashed horizontal line at `level` across `x` (a claim's threshold), labelled above its left end.
+fn draw_level(
+    area: &Area,
+    chart: &mut Plot<'_, '_>,
+    (x_lo, x_hi): (f64, f64),
+    level: f64,
+    label: &str,
+    s: f64,
+) -> Result<(), ChartError> {
+    let c = RGBColor(0xB7, 0x1C, 0x1C);
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(x_lo, level), (x_hi, level)],
+            px(14.0, s),
+            px(8.0, s),
+            c.stroke_width(px(2.0, s) as u32),
+        ))
+        .map_err(draw_err)?;
+    let (lx, ly) = chart.backend_coord(&(x_lo, level));
+    let style = anchored(font(19.0 * s, c), HPos::Left, VPos::Bottom);
+    let base = area.get_base_pixel();
+    text(area, label, (lx - base.0 + px(8.0, s), ly - base.1 - px(4.0, s)), &style)?;
+    Ok(())
+}
+
+/// Each series' line (dashed when it says so), cut where it rises above `y_top`.
+fn draw_lines(
+    chart: &mut Plot<'_, '_>,
+    series: &[Prepared],
+    y_top: f64,
+    line_w: u32,
+    s: f64,
+) -> Result<(), ChartError> {
     for p in series {
         for seg in segments(&p.points) {
             let pts: Vec<(f64, f64)> = seg.iter().map(|q| (day(q.date), q.value)).collect();
@@ -209,8 +258,19 @@ fn draw_plot(area: &Area, series: &[Prepared], o: &PlotOpts) -> Result<Option<Pl
             }
         }
     }
-    // Markers: hollow circles for flagged points (always), small dots when there is room, and a dot for any
-    // isolated point (a run of one) so that it does not vanish.
+    Ok(())
+}
+
+/// Markers: hollow circles for flagged points (always), small dots when there is room, and a dot
+/// for any isolated point (a run of one) so that it does not vanish.
+fn draw_markers(
+    chart: &mut Plot<'_, '_>,
+    series: &[Prepared],
+    (x_lo, x_hi): (f64, f64),
+    y_top: f64,
+    o: &PlotOpts,
+) -> Result<(), ChartError> {
+    let s = o.s;
     let plot_w = chart.plotting_area().dim_in_pixel().0 as f64;
     for p in series {
         let span = (x_hi - x_lo).max(1.0);
@@ -235,23 +295,7 @@ fn draw_plot(area: &Area, series: &[Prepared], o: &PlotOpts) -> Result<Option<Pl
             }
         }
     }
-
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let (x_px_at_first, y_px_at_zero) = chart.backend_coord(&(day(first), 0.0));
-    let (x_px_at_last, y_px_at_top) = chart.backend_coord(&(day(last), y_top));
-    Ok(Some(PlotArea {
-        x0: xr.start,
-        y0: yr.start,
-        x1: xr.end,
-        y1: yr.end,
-        y_top,
-        first_day: first,
-        last_day: last,
-        y_px_at_zero,
-        y_px_at_top,
-        x_px_at_first,
-        x_px_at_last,
-    }))
+    Ok(())
 }
 
 /// Cuts a polyline where it rises above `top` (a fixed y axis lower than the data): the runs below it, with
