@@ -107,19 +107,7 @@ fn render(c: &BarChart, buf: &mut [u8]) -> Result<(), ChartError> {
     draw_footnote(&root, &foot, s)?;
     let body = root.margin(top, foot_h, px(16.0, s), px(40.0, s));
 
-    // Clean: drop bars without a finite value; a missing bound collapses onto the value.
-    let bars: Vec<Bar> = c
-        .bars
-        .iter()
-        .filter(|b| b.value.is_finite())
-        .map(|b| Bar {
-            key: b.key.clone(),
-            label: b.label.clone(),
-            value: b.value,
-            low: if b.low.is_finite() { b.low.min(b.value) } else { b.value },
-            high: if b.high.is_finite() { b.high.max(b.value) } else { b.value },
-        })
-        .collect();
+    let bars = clean(&c.bars);
     if bars.is_empty() {
         no_data(&body, s)?;
         return root.present().map_err(draw_err);
@@ -127,14 +115,7 @@ fn render(c: &BarChart, buf: &mut [u8]) -> Result<(), ChartError> {
     let colors = colors_for_chart(bars.iter().map(|b| b.key.as_str()));
     let reference = c.reference.filter(|r| r.is_finite());
     let base = reference.unwrap_or(0.0);
-    let mut lo = bars.iter().map(|b| b.low).fold(f64::INFINITY, f64::min).min(base);
-    let mut hi = bars.iter().map(|b| b.high).fold(f64::NEG_INFINITY, f64::max).max(base);
-    if hi - lo <= 0.0 {
-        lo -= 0.5_f64.max(lo.abs() * 0.1);
-        hi += 0.5_f64.max(hi.abs() * 0.1);
-    }
-    let pad = (hi - lo) * 0.14; // room for the value labels
-    let (lo, hi) = (if lo < base { lo - pad } else { lo }, if hi > base { hi + pad } else { hi });
+    let (lo, hi) = value_range(&bars, base);
     let step = nice_step(hi - lo, 8);
     let x_ticks = ticks(lo, hi, step);
 
@@ -173,9 +154,67 @@ fn render(c: &BarChart, buf: &mut [u8]) -> Result<(), ChartError> {
     }
     mesh.draw().map_err(draw_err)?;
 
+    let layout = Layout { base, lo, label_w, label_font, s, unit };
+    draw_bars(&mut chart, (&root, &body), &bars, &colors, &layout)?;
+    if let Some(r) = reference {
+        chart
+            .draw_series([PathElement::new(vec![(r, 0.0), (r, n as f64)], TEXT.stroke_width(px(2.0, s) as u32))])
+            .map_err(draw_err)?;
+    }
+    root.present().map_err(draw_err)
+}
+
+/// Bars with a finite value, a missing bound collapsed onto the value.
+fn clean(bars: &[Bar]) -> Vec<Bar> {
+    bars.iter()
+        .filter(|b| b.value.is_finite())
+        .map(|b| Bar {
+            key: b.key.clone(),
+            label: b.label.clone(),
+            value: b.value,
+            low: if b.low.is_finite() { b.low.min(b.value) } else { b.value },
+            high: if b.high.is_finite() { b.high.max(b.value) } else { b.value },
+        })
+        .collect()
+}
+
+/// The value axis: every bar, its interval and `base`, padded on the sides away from `base` for
+/// the value labels (an empty range widened).
+fn value_range(bars: &[Bar], base: f64) -> (f64, f64) {
+    let mut lo = bars.iter().map(|b| b.low).fold(f64::INFINITY, f64::min).min(base);
+    let mut hi = bars.iter().map(|b| b.high).fold(f64::NEG_INFINITY, f64::max).max(base);
+    if hi - lo <= 0.0 {
+        lo -= 0.5_f64.max(lo.abs() * 0.1);
+        hi += 0.5_f64.max(hi.abs() * 0.1);
+    }
+    let pad = (hi - lo) * 0.14; // room for the value labels
+    (if lo < base { lo - pad } else { lo }, if hi > base { hi + pad } else { hi })
+}
+
+/// What [`draw_bars`] needs of [`render`]'s layout.
+struct Layout {
+    base: f64,
+    lo: f64,
+    label_w: i32,
+    label_font: f64,
+    s: f64,
+    unit: BarUnit,
+}
+
+/// Each bar from the base to its value, its interval as a whisker, its label left of the plot
+/// and its value beyond the bar's far end (or its whisker). `areas`: the root and the body.
+fn draw_bars(
+    chart: &mut ChartContext<'_, BitMapBackend<'_>, Cartesian2d<TickAxis, TickAxis>>,
+    (root, body): (&Area, &Area),
+    bars: &[Bar],
+    colors: &[RGBColor],
+    l: &Layout,
+) -> Result<(), ChartError> {
+    let Layout { base, lo, label_w, label_font, s, unit } = *l;
+    let n = bars.len();
     let row_px = chart.plotting_area().dim_in_pixel().1 as f64 / n as f64;
     let half = 0.34;
-    for (i, (b, color)) in bars.iter().zip(&colors).enumerate() {
+    for (i, (b, color)) in bars.iter().zip(colors).enumerate() {
         let yc = n as f64 - i as f64 - 0.5;
         chart
             .draw_series([Rectangle::new([(base, yc - half), (b.value, yc + half)], color.mix(0.85).filled())])
@@ -196,19 +235,14 @@ fn render(c: &BarChart, buf: &mut [u8]) -> Result<(), ChartError> {
         let origin = body.get_base_pixel();
         let fs = (label_font).min(row_px * 0.8);
         let ls = anchored(font(fs, TEXT), HPos::Right, VPos::Center);
-        let label = ellipsize(&root, &b.label, &ls, label_w - px(22.0, s));
-        text(&body, &label, (px_l - origin.0 - px(10.0, s), py - origin.1), &ls)?;
+        let label = ellipsize(root, &b.label, &ls, label_w - px(22.0, s));
+        text(body, &label, (px_l - origin.0 - px(10.0, s), py - origin.1), &ls)?;
         let positive = b.value >= base;
         let far = if positive { b.high.max(b.value) } else { b.low.min(b.value) };
         let (fx, fy) = chart.backend_coord(&(far, yc));
         let vs = anchored(font(fs * 0.9, MUTED), if positive { HPos::Left } else { HPos::Right }, VPos::Center);
         let dx = if positive { px(8.0, s) } else { -px(8.0, s) };
-        text(&body, &unit.format_value(b.value), (fx - origin.0 + dx, fy - origin.1), &vs)?;
+        text(body, &unit.format_value(b.value), (fx - origin.0 + dx, fy - origin.1), &vs)?;
     }
-    if let Some(r) = reference {
-        chart
-            .draw_series([PathElement::new(vec![(r, 0.0), (r, n as f64)], TEXT.stroke_width(px(2.0, s) as u32))])
-            .map_err(draw_err)?;
-    }
-    root.present().map_err(draw_err)
+    Ok(())
 }
