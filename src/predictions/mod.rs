@@ -488,108 +488,132 @@ pub fn check_structure(preds: &[Prediction]) -> Result<(), PredictionError> {
     let mut seen = BTreeSet::new();
     for p in preds {
         let id = p.id.as_str();
-        let err = |field: &str, msg: &str| Err(PredictionError::field(id, field, msg));
         if !is_kebab(id) {
-            return err("id", "must be kebab-case (a-z, 0-9, single hyphens)");
+            return Err(PredictionError::field(id, "id", "must be kebab-case (a-z, 0-9, single hyphens)"));
         }
         if !seen.insert(id) {
-            return err("id", "duplicate id");
+            return Err(PredictionError::field(id, "id", "duplicate id"));
         }
-        if p.claim.trim().is_empty() {
-            return err("claim", "must not be empty");
-        }
-        if p.quote.as_deref().is_some_and(|q| q.trim().is_empty()) {
-            return err("quote", "must not be empty when given");
-        }
-        if p.section.as_deref().is_some_and(|q| q.trim().is_empty()) {
-            return err("section", "must not be empty when given");
-        }
-        for (field, v) in [("since", &p.since), ("until", &p.until), ("by", &p.by)] {
-            if let Some(m) = v
-                && month_index(m).is_none()
-            {
-                return err(field, &format!("`{m}` is not a month (YYYY-MM)"));
-            }
-        }
-        if let (Some(a), Some(b)) = (p.since.as_deref().and_then(month_index), p.until.as_deref().and_then(month_index))
-            && a > b
+        check_text_and_months(p)?;
+        check_subjects(p)?;
+        check_kind_fields(p)?;
+    }
+    Ok(())
+}
+
+/// The claim, quote and section are not blank; `since`, `until` and `by` are months, `until`
+/// not before `since`.
+fn check_text_and_months(p: &Prediction) -> Result<(), PredictionError> {
+    let err = |field: &str, msg: &str| Err(PredictionError::field(&p.id, field, msg));
+    if p.claim.trim().is_empty() {
+        return err("claim", "must not be empty");
+    }
+    if p.quote.as_deref().is_some_and(|q| q.trim().is_empty()) {
+        return err("quote", "must not be empty when given");
+    }
+    if p.section.as_deref().is_some_and(|q| q.trim().is_empty()) {
+        return err("section", "must not be empty when given");
+    }
+    for (field, v) in [("since", &p.since), ("until", &p.until), ("by", &p.by)] {
+        if let Some(m) = v
+            && month_index(m).is_none()
         {
-            return err("until", "is before `since`");
+            return err(field, &format!("`{m}` is not a month (YYYY-MM)"));
         }
-        let has_kw = !p.keywords.is_empty();
-        let has_roles = !p.roles.is_empty();
-        if p.kind == Kind::Premium {
-            if !has_kw {
-                return err("keywords", "a premium claim needs keywords");
-            }
-            if has_roles {
-                return err("roles", "a premium claim is on keywords only");
-            }
-        } else if has_kw == has_roles {
-            return err("keywords", "give exactly one of `keywords` and `roles`");
+    }
+    if let (Some(a), Some(b)) = (p.since.as_deref().and_then(month_index), p.until.as_deref().and_then(month_index))
+        && a > b
+    {
+        return err("until", "is before `since`");
+    }
+    Ok(())
+}
+
+/// What the claim is about: keywords or roles (a premium claim: keywords only), and what it is
+/// compared with (`than` or `than_roles`, only for above / as-common-as claims).
+fn check_subjects(p: &Prediction) -> Result<(), PredictionError> {
+    let err = |field: &str, msg: &str| Err(PredictionError::field(&p.id, field, msg));
+    let has_kw = !p.keywords.is_empty();
+    let has_roles = !p.roles.is_empty();
+    if p.kind == Kind::Premium {
+        if !has_kw {
+            return err("keywords", "a premium claim needs keywords");
         }
-        let comparative = matches!(p.kind, Kind::Above | Kind::AsCommonAs);
-        let has_than = !p.than.is_empty() || !p.than_roles.is_empty();
-        if comparative {
-            if p.than.is_empty() == p.than_roles.is_empty() {
-                return err("than", "an above / as-common-as claim needs exactly one of `than` and `than_roles`");
-            }
-        } else if has_than {
-            let f = if p.than.is_empty() { "than_roles" } else { "than" };
-            return err(f, &format!("only above / as-common-as claims compare (this one is `{}`)", p.kind));
+        if has_roles {
+            return err("roles", "a premium claim is on keywords only");
         }
-        let only = |field: &str, present: bool, kinds: &[Kind]| -> Result<(), PredictionError> {
-            if present && !kinds.contains(&p.kind) {
-                let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-                return Err(PredictionError::field(
-                    id,
-                    field,
-                    format!("only for kind {} (this one is `{}`)", names.join(" / "), p.kind),
-                ));
-            }
-            Ok(())
-        };
-        only("level", p.level.is_some(), &[Kind::Projection, Kind::ShareAtLeast])?;
-        only("by", p.by.is_some(), &[Kind::Projection])?;
-        only("expected", p.expected.is_some(), &[Kind::Premium])?;
-        only("min_ratio", p.min_ratio.is_some(), &[Kind::Above, Kind::AsCommonAs])?;
-        only("min_effect", p.min_effect.is_some(), &[Kind::Rising, Kind::Falling, Kind::NotFalling])?;
-        match p.kind {
-            Kind::Projection | Kind::ShareAtLeast => {
-                match p.level {
-                    None => {
-                        return err(
-                            "level",
-                            &format!("a {} claim needs `level` (a share strictly between 0 and 1)", p.kind),
-                        );
-                    }
-                    Some(l) if !(l > 0.0 && l < 1.0) => return err("level", "must be strictly between 0 and 1"),
-                    _ => {}
+    } else if has_kw == has_roles {
+        return err("keywords", "give exactly one of `keywords` and `roles`");
+    }
+    let comparative = matches!(p.kind, Kind::Above | Kind::AsCommonAs);
+    let has_than = !p.than.is_empty() || !p.than_roles.is_empty();
+    if comparative {
+        if p.than.is_empty() == p.than_roles.is_empty() {
+            return err("than", "an above / as-common-as claim needs exactly one of `than` and `than_roles`");
+        }
+    } else if has_than {
+        let f = if p.than.is_empty() { "than_roles" } else { "than" };
+        return err(f, &format!("only above / as-common-as claims compare (this one is `{}`)", p.kind));
+    }
+    Ok(())
+}
+
+/// The fields only some kinds take are given only to them, and each kind's own fields are present
+/// and in range.
+fn check_kind_fields(p: &Prediction) -> Result<(), PredictionError> {
+    let id = p.id.as_str();
+    let err = |field: &str, msg: &str| Err(PredictionError::field(id, field, msg));
+    let only = |field: &str, present: bool, kinds: &[Kind]| -> Result<(), PredictionError> {
+        if present && !kinds.contains(&p.kind) {
+            let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+            return Err(PredictionError::field(
+                id,
+                field,
+                format!("only for kind {} (this one is `{}`)", names.join(" / "), p.kind),
+            ));
+        }
+        Ok(())
+    };
+    only("level", p.level.is_some(), &[Kind::Projection, Kind::ShareAtLeast])?;
+    only("by", p.by.is_some(), &[Kind::Projection])?;
+    only("expected", p.expected.is_some(), &[Kind::Premium])?;
+    only("min_ratio", p.min_ratio.is_some(), &[Kind::Above, Kind::AsCommonAs])?;
+    only("min_effect", p.min_effect.is_some(), &[Kind::Rising, Kind::Falling, Kind::NotFalling])?;
+    match p.kind {
+        Kind::Projection | Kind::ShareAtLeast => {
+            match p.level {
+                None => {
+                    return err(
+                        "level",
+                        &format!("a {} claim needs `level` (a share strictly between 0 and 1)", p.kind),
+                    );
                 }
-                if p.kind == Kind::Projection && p.by.is_none() {
-                    return err("by", "a projection needs `by` (YYYY-MM)");
-                }
-            }
-            Kind::Premium => match p.expected {
-                None => return err("expected", "a premium claim needs `expected = [low, high]`"),
-                Some([lo, hi]) if !(lo > 0.0 && lo <= hi && hi.is_finite()) => {
-                    return err("expected", "must be [low, high] with 0 < low <= high");
-                }
+                Some(l) if !(l > 0.0 && l < 1.0) => return err("level", "must be strictly between 0 and 1"),
                 _ => {}
-            },
-            Kind::Above | Kind::AsCommonAs => {
-                if let Some(r) = p.min_ratio
-                    && !(r > 0.0 && r.is_finite())
-                {
-                    return err("min_ratio", "must be a positive number");
-                }
             }
-            Kind::Rising | Kind::Falling | Kind::NotFalling => {
-                if let Some(e) = p.min_effect
-                    && !(0.0..100.0).contains(&e)
-                {
-                    return err("min_effect", "must be in [0, 100) percentage points per year");
-                }
+            if p.kind == Kind::Projection && p.by.is_none() {
+                return err("by", "a projection needs `by` (YYYY-MM)");
+            }
+        }
+        Kind::Premium => match p.expected {
+            None => return err("expected", "a premium claim needs `expected = [low, high]`"),
+            Some([lo, hi]) if !(lo > 0.0 && lo <= hi && hi.is_finite()) => {
+                return err("expected", "must be [low, high] with 0 < low <= high");
+            }
+            _ => {}
+        },
+        Kind::Above | Kind::AsCommonAs => {
+            if let Some(r) = p.min_ratio
+                && !(r > 0.0 && r.is_finite())
+            {
+                return err("min_ratio", "must be a positive number");
+            }
+        }
+        Kind::Rising | Kind::Falling | Kind::NotFalling => {
+            if let Some(e) = p.min_effect
+                && !(0.0..100.0).contains(&e)
+            {
+                return err("min_effect", "must be in [0, 100) percentage points per year");
             }
         }
     }
