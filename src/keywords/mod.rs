@@ -478,71 +478,95 @@ impl Taxonomy {
                     "weak forms need a context rule (before, after, near, list_context, use_statements or requires_context)",
                 ));
             }
-            let all_literals = k
-                .aliases
-                .iter()
-                .chain(&k.case_sensitive)
-                .chain(&k.weak)
-                .chain(&k.weak_case_sensitive)
-                .chain(&k.weak_local);
-            let mut own = HashSet::new();
-            for lit in all_literals {
-                if lit.trim().is_empty() || !lit.is_ascii() {
-                    return Err(err_inv(&format!("literal {lit:?} must be non-empty ASCII")));
-                }
-                let lower = lit.to_ascii_lowercase();
-                if !own.insert(lower.clone()) {
-                    continue;
-                }
-                if let Some(other) = literals.insert(lower, &k.id) {
-                    return Err(KeywordError::AliasConflict {
-                        file,
-                        id: k.id.clone(),
-                        alias: lit.clone(),
-                        other: other.to_string(),
-                    });
-                }
+            check_literals(k, &mut literals)?;
+            check_patterns_and_phrases(k)?;
+            self.check_targets(k, &categories)?;
+        }
+        Ok(())
+    }
+
+    /// `implies` targets are other keywords; `requires_context` targets are keywords or `@category`s.
+    fn check_targets(&self, k: &Keyword, categories: &HashSet<&str>) -> Result<(), KeywordError> {
+        let file = || k.file.clone();
+        for t in &k.implies {
+            if !self.index.contains_key(t) || *t == k.id {
+                return Err(KeywordError::UnknownImplies { file: file(), id: k.id.clone(), target: t.clone() });
             }
-            for p in &k.patterns {
-                let message = match regex::Regex::new(&format!("(?i){p}")) {
-                    Err(e) => e.to_string(),
-                    // It would count a mention at every position.
-                    Ok(re) if re.is_match("") => "it matches the empty string".to_string(),
-                    Ok(_) => continue,
-                };
-                return Err(KeywordError::BadRegex { file, id: k.id.clone(), pattern: p.clone(), message });
-            }
-            for phrase in k
-                .exclude
-                .iter()
-                .chain(&k.before)
-                .chain(&k.after)
-                .chain(&k.near)
-                .chain(&k.soft_exclude)
-                .chain(&k.exclude_before)
-                .chain(&k.exclude_after)
-            {
-                if phrase.is_empty() || !phrase.is_ascii() {
-                    return Err(err_inv(&format!("context/exclude phrase {phrase:?} must be non-empty ASCII")));
-                }
-            }
-            for t in &k.implies {
-                if !self.index.contains_key(t) || *t == k.id {
-                    return Err(KeywordError::UnknownImplies { file, id: k.id.clone(), target: t.clone() });
-                }
-            }
-            for t in &k.requires_context {
-                let ok = match t.strip_prefix('@') {
-                    Some(cat) => categories.contains(cat),
-                    None => self.index.contains_key(t),
-                };
-                if !ok {
-                    return Err(KeywordError::UnknownContext { file, id: k.id.clone(), target: t.clone() });
-                }
+        }
+        for t in &k.requires_context {
+            let ok = match t.strip_prefix('@') {
+                Some(cat) => categories.contains(cat),
+                None => self.index.contains_key(t),
+            };
+            if !ok {
+                return Err(KeywordError::UnknownContext { file: file(), id: k.id.clone(), target: t.clone() });
             }
         }
         Ok(())
     }
+}
+
+/// Every literal form of `k` is non-empty ASCII and no other keyword has it (case-insensitively);
+/// `literals` maps the lowercase forms seen so far to their keyword.
+fn check_literals<'a>(k: &'a Keyword, literals: &mut HashMap<String, &'a str>) -> Result<(), KeywordError> {
+    let all_literals =
+        k.aliases.iter().chain(&k.case_sensitive).chain(&k.weak).chain(&k.weak_case_sensitive).chain(&k.weak_local);
+    let mut own = HashSet::new();
+    for lit in all_literals {
+        if lit.trim().is_empty() || !lit.is_ascii() {
+            return Err(KeywordError::Invalid {
+                file: k.file.clone(),
+                id: k.id.clone(),
+                message: format!("literal {lit:?} must be non-empty ASCII"),
+            });
+        }
+        let lower = lit.to_ascii_lowercase();
+        if !own.insert(lower.clone()) {
+            continue;
+        }
+        if let Some(other) = literals.insert(lower, &k.id) {
+            return Err(KeywordError::AliasConflict {
+                file: k.file.clone(),
+                id: k.id.clone(),
+                alias: lit.clone(),
+                other: other.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every pattern of `k` compiles and cannot match the empty string; every context and exclude
+/// phrase is non-empty ASCII.
+fn check_patterns_and_phrases(k: &Keyword) -> Result<(), KeywordError> {
+    for p in &k.patterns {
+        let message = match regex::Regex::new(&format!("(?i){p}")) {
+            Err(e) => e.to_string(),
+            // It would count a mention at every position.
+            Ok(re) if re.is_match("") => "it matches the empty string".to_string(),
+            Ok(_) => continue,
+        };
+        return Err(KeywordError::BadRegex { file: k.file.clone(), id: k.id.clone(), pattern: p.clone(), message });
+    }
+    for phrase in k
+        .exclude
+        .iter()
+        .chain(&k.before)
+        .chain(&k.after)
+        .chain(&k.near)
+        .chain(&k.soft_exclude)
+        .chain(&k.exclude_before)
+        .chain(&k.exclude_after)
+    {
+        if phrase.is_empty() || !phrase.is_ascii() {
+            return Err(KeywordError::Invalid {
+                file: k.file.clone(),
+                id: k.id.clone(),
+                message: format!("context/exclude phrase {phrase:?} must be non-empty ASCII"),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Writes the built-in taxonomy files into `dir` (created when missing), each atomically (temporary file in `dir`,
