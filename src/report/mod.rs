@@ -330,69 +330,9 @@ pub fn build(
     let mut rep = Report::default();
     let bk = by_keyword(rows);
     let note = chart_note(opts, rows);
-    let chart = |name: &str, r: Result<Vec<u8>, charts::ChartError>| {
-        r.map_err(|source| ReportError::Chart { name: name.to_string(), source })
-    };
-
-    // One chart per theme.
-    let mut theme_tables: Vec<(String, Vec<Mover>)> = Vec::new();
     let all_movers = movers(rows, &opts.period_name);
-    for (stem, title, ids) in THEMES {
-        let s: Vec<Series> = ids.iter().filter_map(|id| bk.get(id).map(|r| series(tax, id, r))).collect();
-        let lc = LineChart {
-            title: format!("{title}: share of postings that mention each"),
-            subtitle: Some(format!("per {}, with 95% intervals", opts.period_name)),
-            y_label: "share of postings".into(),
-            x_label: opts.period_name.clone(),
-            footnote: note.clone(),
-            series: s,
-            width: opts.width,
-            height: opts.height,
-            y_max: None,
-        };
-        let name = format!("{stem}.png");
-        rep.files.insert(name.clone(), chart(&name, charts::line_chart(&lc))?);
-        rep.charts.push((name, title.to_string()));
-        let ms: Vec<Mover> = ids.iter().filter_map(|id| all_movers.iter().find(|m| m.id == *id).cloned()).collect();
-        theme_tables.push((title.to_string(), ms));
-    }
-
-    // Overview: small multiples.
-    let panels: Vec<(String, Vec<Series>)> =
-        OVERVIEW.iter().filter_map(|id| bk.get(id).map(|r| (label(tax, id), vec![series(tax, id, r)]))).collect();
-    let name = "overview.png".to_string();
-    rep.files.insert(
-        name.clone(),
-        chart(
-            &name,
-            charts::small_multiples("Overview: share of postings per keyword", &note, &panels, opts.width, opts.height),
-        )?,
-    );
-    rep.charts.push((name, "Overview (small multiples)".into()));
-
-    // Biggest movers.
-    let top: Vec<Bar> = all_movers
-        .iter()
-        .take(20)
-        .map(|m| Bar { key: m.id.clone(), label: label(tax, &m.id), value: m.diff, low: m.low, high: m.high })
-        .collect();
-    let (fw, lw) = all_movers.first().map(|m| (m.first_window.clone(), m.last_window.clone())).unwrap_or_default();
-    let name = "movers.png".to_string();
-    rep.files.insert(
-        name.clone(),
-        chart(
-            &name,
-            charts::bar_chart(
-                &format!("Biggest movers: change in share, {fw} vs {lw}"),
-                "change in share of postings (percentage points), 95% interval",
-                &note,
-                &top,
-                opts.width,
-                opts.height,
-            ),
-        )?,
-    );
-    rep.charts.push((name, "Biggest movers".into()));
+    let theme_tables = theme_charts(&mut rep, tax, &bk, &all_movers, &note, opts)?;
+    overview_and_movers(&mut rep, tax, &bk, &all_movers, &note, opts)?;
 
     for (name, title, png) in extra_charts {
         rep.files.insert(name.clone(), png);
@@ -410,6 +350,90 @@ pub fn build(
     rep.files.insert("index.md".into(), md.into_bytes());
     rep.files.insert("index.html".into(), html.into_bytes());
     Ok(rep)
+}
+
+/// A chart's PNG, or the error naming the chart.
+fn chart(name: &str, r: Result<Vec<u8>, charts::ChartError>) -> Result<Vec<u8>, ReportError> {
+    r.map_err(|source| ReportError::Chart { name: name.to_string(), source })
+}
+
+/// One chart per theme into `rep`; returns each theme's title with its keywords' movers (the
+/// theme tables).
+fn theme_charts(
+    rep: &mut Report,
+    tax: &Taxonomy,
+    bk: &BTreeMap<&str, Vec<&TrendRow>>,
+    all_movers: &[Mover],
+    note: &str,
+    opts: &ReportOptions,
+) -> Result<Vec<(String, Vec<Mover>)>, ReportError> {
+    let mut theme_tables: Vec<(String, Vec<Mover>)> = Vec::new();
+    for (stem, title, ids) in THEMES {
+        let s: Vec<Series> = ids.iter().filter_map(|id| bk.get(*id).map(|r| series(tax, id, r))).collect();
+        let lc = LineChart {
+            title: format!("{title}: share of postings that mention each"),
+            subtitle: Some(format!("per {}, with 95% intervals", opts.period_name)),
+            y_label: "share of postings".into(),
+            x_label: opts.period_name.clone(),
+            footnote: note.to_string(),
+            series: s,
+            width: opts.width,
+            height: opts.height,
+            y_max: None,
+        };
+        let name = format!("{stem}.png");
+        rep.files.insert(name.clone(), chart(&name, charts::line_chart(&lc))?);
+        rep.charts.push((name, title.to_string()));
+        let ms: Vec<Mover> = ids.iter().filter_map(|id| all_movers.iter().find(|m| m.id == *id).cloned()).collect();
+        theme_tables.push((title.to_string(), ms));
+    }
+    Ok(theme_tables)
+}
+
+/// The overview's small multiples and the biggest movers' bar chart into `rep`.
+fn overview_and_movers(
+    rep: &mut Report,
+    tax: &Taxonomy,
+    bk: &BTreeMap<&str, Vec<&TrendRow>>,
+    all_movers: &[Mover],
+    note: &str,
+    opts: &ReportOptions,
+) -> Result<(), ReportError> {
+    let panels: Vec<(String, Vec<Series>)> =
+        OVERVIEW.iter().filter_map(|id| bk.get(*id).map(|r| (label(tax, id), vec![series(tax, id, r)]))).collect();
+    let name = "overview.png".to_string();
+    rep.files.insert(
+        name.clone(),
+        chart(
+            &name,
+            charts::small_multiples("Overview: share of postings per keyword", note, &panels, opts.width, opts.height),
+        )?,
+    );
+    rep.charts.push((name, "Overview (small multiples)".into()));
+
+    let top: Vec<Bar> = all_movers
+        .iter()
+        .take(20)
+        .map(|m| Bar { key: m.id.clone(), label: label(tax, &m.id), value: m.diff, low: m.low, high: m.high })
+        .collect();
+    let (fw, lw) = all_movers.first().map(|m| (m.first_window.clone(), m.last_window.clone())).unwrap_or_default();
+    let name = "movers.png".to_string();
+    rep.files.insert(
+        name.clone(),
+        chart(
+            &name,
+            charts::bar_chart(
+                &format!("Biggest movers: change in share, {fw} vs {lw}"),
+                "change in share of postings (percentage points), 95% interval",
+                note,
+                &top,
+                opts.width,
+                opts.height,
+            ),
+        )?,
+    );
+    rep.charts.push((name, "Biggest movers".into()));
+    Ok(())
 }
 
 /// The cells of a keyword's row in the theme and movers tables (plain text; escape on output).
