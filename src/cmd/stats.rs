@@ -181,6 +181,13 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&st)?);
         return Ok(code);
     }
+    print_summary(&st);
+    print_details(&st);
+    Ok(code)
+}
+
+/// The totals, each source's postings and months, and the postings per source and month.
+fn print_summary(st: &Stats) {
     println!(
         "{}: {} postings in {} part files, {:.1} MB",
         st.data_dir,
@@ -213,6 +220,11 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
             println!("  {:<12} {:<8} {:>8} {:>9}", r.source, r.month, r.postings, r.with_date);
         }
     }
+}
+
+/// The ATS lifecycle counts, the match index directories, the duplicates across sources and the
+/// last runs, each when there is any.
+fn print_details(st: &Stats) {
     if !st.lifecycle.is_empty() {
         println!("\n  lifecycle (ATS boards, from complete-fetch snapshots):");
         println!(
@@ -249,5 +261,4 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
             println!("  {r}");
         }
     }
-    Ok(code)
 }
