@@ -87,40 +87,8 @@ pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
     crate::signals::install();
     let progress = !cli.quiet && std::io::stderr().is_terminal();
 
-    let mut records = Vec::new();
-    let mut failed = !store.damaged().is_empty();
-    for src in &cfg.sources {
-        if STOP.load(Ordering::SeqCst) {
-            break;
-        }
-        let t0 = std::time::Instant::now();
-        let rec = match net_source(src) {
-            None => run_html(&mut store, src, progress)?,
-            Some(NetSource::Hn { since, until, refresh }) => {
-                run_hn(&mut store, src, &rt, &HnRange { since, until, refresh }, progress)?
-            }
-            Some(ns) => rt.block_on(run_net(&mut store, src, &ns, progress))?,
-        };
-        let rec = SourceRecord { seconds: t0.elapsed().as_secs_f64(), ..rec };
-        failed |= !rec.errors.is_empty() || rec.unreachable;
-        if !cli.quiet {
-            eprintln!(
-                "{}: {} new, {} known{} ({:.1} s)",
-                rec.name,
-                rec.new,
-                rec.known,
-                if rec.unreachable {
-                    ", could not be reached".to_string()
-                } else if rec.errors.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {} errors", rec.errors.len())
-                },
-                rec.seconds
-            );
-        }
-        records.push(rec);
-    }
+    let records = ingest_sources(&mut store, &cfg, &rt, progress, cli.quiet)?;
+    let mut failed = !store.damaged().is_empty() || records.iter().any(|r| !r.errors.is_empty() || r.unreachable);
     let postings_total = store.len();
     let interrupted = STOP.load(Ordering::SeqCst);
     drop(rt);
@@ -156,6 +124,44 @@ pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::from(code))
+}
+
+/// Ingests each configured source in turn (until a signal stops the run), saying how each went
+/// unless `quiet`.
+fn ingest_sources(
+    store: &mut Store,
+    cfg: &RunConfig,
+    rt: &tokio::runtime::Runtime,
+    progress: bool,
+    quiet: bool,
+) -> anyhow::Result<Vec<SourceRecord>> {
+    let mut records = Vec::new();
+    for src in &cfg.sources {
+        if STOP.load(Ordering::SeqCst) {
+            break;
+        }
+        let t0 = std::time::Instant::now();
+        let rec = match net_source(src) {
+            None => run_html(store, src, progress)?,
+            Some(NetSource::Hn { since, until, refresh }) => {
+                run_hn(store, src, rt, &HnRange { since, until, refresh }, progress)?
+            }
+            Some(ns) => rt.block_on(run_net(store, src, &ns, progress))?,
+        };
+        let rec = SourceRecord { seconds: t0.elapsed().as_secs_f64(), ..rec };
+        if !quiet {
+            let outcome = if rec.unreachable {
+                ", could not be reached".to_string()
+            } else if rec.errors.is_empty() {
+                String::new()
+            } else {
+                format!(", {} errors", rec.errors.len())
+            };
+            eprintln!("{}: {} new, {} known{outcome} ({:.1} s)", rec.name, rec.new, rec.known, rec.seconds);
+        }
+        records.push(rec);
+    }
+    Ok(records)
 }
 
 /// The report from everything stored; false when parts were skipped or there was nothing to report.
