@@ -146,14 +146,7 @@ pub fn run(cli: &Cli, src: &IngestSource) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let state_dir = cli.data.join("state");
-    let mut state = match State::load(&state_dir) {
-        Ok(s) => s,
-        Err(e) => {
-            // Conditional requests are an optimisation: a damaged state file costs a full fetch.
-            tracing::warn!("{e}; starting with an empty state");
-            State::default()
-        }
-    };
+    let mut state = load_state(&state_dir);
     let opts = NetOptions {
         base_url: args.base_url.clone(),
         timeout: Duration::from_secs_f64(args.timeout),
@@ -212,6 +205,16 @@ pub fn run(cli: &Cli, src: &IngestSource) -> anyhow::Result<ExitCode> {
     print_summary(cli, &sum, args.common.json)?;
     let damaged = if store.damaged().is_empty() { crate::exit::OK } else { crate::exit::PARTIAL };
     Ok(ExitCode::from(exit_code(&sum).max(damaged)))
+}
+
+/// The sources' saved state (validators for conditional requests, complete HN months); empty,
+/// with a warning, when it cannot be read: conditional requests are an optimisation, and a damaged
+/// state file costs a full fetch.
+fn load_state(state_dir: &std::path::Path) -> State {
+    State::load(state_dir).unwrap_or_else(|e| {
+        tracing::warn!("{e}; starting with an empty state");
+        State::default()
+    })
 }
 
 struct HnCtx<'a> {
