@@ -128,24 +128,7 @@ fn draw_plot(area: &Area, series: &[Prepared], o: &PlotOpts) -> Result<Option<Pl
             TickAxis { lo: 0.0, hi: y_top, bold: y_ticks, light: y_light },
         )
         .map_err(draw_err)?;
-    let x_fmt = |x: &f64| date_label(*x, monthly);
-    let y_fmt = |y: &f64| pct_label(*y, y_step);
-    let mut mesh = chart.configure_mesh();
-    mesh.x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .label_style(font(label_font, TEXT))
-        .axis_desc_style(font(desc_font, TEXT))
-        .bold_line_style(GRID_BOLD.stroke_width(1))
-        .light_line_style(GRID_LIGHT.stroke_width(1))
-        .axis_style(AXIS.stroke_width(1))
-        .set_all_tick_mark_size(px(6.0, s));
-    if !o.x_label.is_empty() {
-        mesh.x_desc(o.x_label);
-    }
-    if !o.y_label.is_empty() {
-        mesh.y_desc(o.y_label);
-    }
-    mesh.draw().map_err(draw_err)?;
+    draw_mesh(&mut chart, o, (label_font, desc_font), monthly, y_step)?;
 
     let line_w = if o.compact { px(2.0, s.max(1.0)) as u32 } else { px(3.0, s).max(2) as u32 };
     // Bands first, so every line is drawn over every band.
@@ -187,6 +170,34 @@ fn draw_plot(area: &Area, series: &[Prepared], o: &PlotOpts) -> Result<Option<Pl
 
 /// The chart's plotting context, on the PNG backend, with the tick axes of [`draw_plot`].
 type Plot<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<TickAxis, TickAxis>>;
+
+/// The grid, the tick labels (dates; shares in steps of `y_step`) and the axis descriptions.
+fn draw_mesh(
+    chart: &mut Plot<'_, '_>,
+    o: &PlotOpts,
+    (label_font, desc_font): (f64, f64),
+    monthly: bool,
+    y_step: f64,
+) -> Result<(), ChartError> {
+    let x_fmt = |x: &f64| date_label(*x, monthly);
+    let y_fmt = |y: &f64| pct_label(*y, y_step);
+    let mut mesh = chart.configure_mesh();
+    mesh.x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .label_style(font(label_font, TEXT))
+        .axis_desc_style(font(desc_font, TEXT))
+        .bold_line_style(GRID_BOLD.stroke_width(1))
+        .light_line_style(GRID_LIGHT.stroke_width(1))
+        .axis_style(AXIS.stroke_width(1))
+        .set_all_tick_mark_size(px(6.0, o.s));
+    if !o.x_label.is_empty() {
+        mesh.x_desc(o.x_label);
+    }
+    if !o.y_label.is_empty() {
+        mesh.y_desc(o.y_label);
+    }
+    mesh.draw().map_err(draw_err)
+}
 
 /// Each series' interval band, clipped to `y_top`. A flagged point's interval (few postings) is not
 /// drawn: its hollow circle says it is unreliable, and its huge interval would dominate the picture.
