@@ -32,18 +32,9 @@ fn share_point(period: &str, k: u64, n: u64) -> Option<Point> {
     Some(Point { date: period_start(period)?, value: k as f64 / n as f64, low, high, n, flagged: n < MIN_POSTINGS })
 }
 
-/// A chart for one claim: the monthly share of its keywords (and of `than`) with Wilson bands,
-/// the fitted trend, or a projection fan.
-fn claim_chart(p: &Prediction, e: &Evaluation, data: &ClaimData, opts: &ReportOptions) -> Option<Vec<u8>> {
-    let footnote = format!(
-        "Source: {}. Verdict: {} — {} ({}). Method: {}.",
-        opts.source_note,
-        e.verdict.as_str(),
-        e.effect,
-        interval(e),
-        e.method
-    );
-    let title = format!("{} — {}", p.claim, e.verdict.as_str());
+/// The claim's share per month in its window (months with postings): the subject, and what it is
+/// compared with when it is compared.
+fn claim_series(p: &Prediction, data: &ClaimData) -> Vec<Series> {
     let pts = |f: &dyn Fn(&MonthPoint) -> Option<u64>| -> Vec<Point> {
         data.months
             .iter()
@@ -69,6 +60,54 @@ fn claim_chart(p: &Prediction, e: &Evaluation, data: &ClaimData, opts: &ReportOp
             dashed: false,
         });
     }
+    series
+}
+
+/// A premium claim's chart: the salary ratio per year with its bootstrap interval, against 1.
+fn premium_chart(
+    p: &Prediction,
+    e: &Evaluation,
+    title: String,
+    footnote: String,
+    opts: &ReportOptions,
+) -> Result<Vec<u8>, charts::ChartError> {
+    let bars: Vec<charts::Bar> = e
+        .series
+        .iter()
+        .map(|s| charts::Bar {
+            key: p.keywords.first().cloned().unwrap_or_default(),
+            label: s.period.clone(),
+            value: s.value,
+            low: s.lo,
+            high: s.hi,
+        })
+        .collect();
+    charts::bar_chart_with(&charts::BarChart {
+        title,
+        subtitle: Some("per year: median annual salary of postings that mention the keywords / the others".into()),
+        x_label: "salary ratio, 95% bootstrap interval".into(),
+        footnote,
+        bars,
+        unit: charts::BarUnit::Ratio,
+        reference: Some(1.0),
+        width: opts.width,
+        height: opts.height,
+    })
+}
+
+/// A chart for one claim: the monthly share of its keywords (and of `than`) with Wilson bands,
+/// the fitted trend, or a projection fan.
+fn claim_chart(p: &Prediction, e: &Evaluation, data: &ClaimData, opts: &ReportOptions) -> Option<Vec<u8>> {
+    let footnote = format!(
+        "Source: {}. Verdict: {} — {} ({}). Method: {}.",
+        opts.source_note,
+        e.verdict.as_str(),
+        e.effect,
+        interval(e),
+        e.method
+    );
+    let title = format!("{} — {}", p.claim, e.verdict.as_str());
+    let mut series = claim_series(p, data);
     let png = if p.kind == Kind::Projection {
         let proj: Vec<(NaiveDate, f64, f64, f64)> = e
             .series
@@ -79,28 +118,7 @@ fn claim_chart(p: &Prediction, e: &Evaluation, data: &ClaimData, opts: &ReportOp
         let fan = Fan { history: series.remove(0), projection: proj, level: p.level };
         charts::fan_chart(&title, &footnote, &fan, opts.width, opts.height)
     } else if p.kind == Kind::Premium {
-        let bars: Vec<charts::Bar> = e
-            .series
-            .iter()
-            .map(|s| charts::Bar {
-                key: p.keywords.first().cloned().unwrap_or_default(),
-                label: s.period.clone(),
-                value: s.value,
-                low: s.lo,
-                high: s.hi,
-            })
-            .collect();
-        charts::bar_chart_with(&charts::BarChart {
-            title,
-            subtitle: Some("per year: median annual salary of postings that mention the keywords / the others".into()),
-            x_label: "salary ratio, 95% bootstrap interval".into(),
-            footnote,
-            bars,
-            unit: charts::BarUnit::Ratio,
-            reference: Some(1.0),
-            width: opts.width,
-            height: opts.height,
-        })
+        premium_chart(p, e, title, footnote, opts)
     } else {
         charts::line_chart(&LineChart {
             title,
