@@ -331,8 +331,9 @@ pub fn build(
     let bk = by_keyword(rows);
     let note = chart_note(opts, rows);
     let all_movers = movers(rows, &opts.period_name);
-    let theme_tables = theme_charts(&mut rep, tax, &bk, &all_movers, &note, opts)?;
-    overview_and_movers(&mut rep, tax, &bk, &all_movers, &note, opts)?;
+    let ctx = Charting { tax, bk: &bk, all_movers: &all_movers, note: &note, opts };
+    let theme_tables = theme_charts(&mut rep, &ctx)?;
+    overview_and_movers(&mut rep, &ctx)?;
 
     for (name, title, png) in extra_charts {
         rep.files.insert(name.clone(), png);
@@ -357,16 +358,21 @@ fn chart(name: &str, r: Result<Vec<u8>, charts::ChartError>) -> Result<Vec<u8>, 
     r.map_err(|source| ReportError::Chart { name: name.to_string(), source })
 }
 
+/// What the report's keyword charts are drawn from: the trend rows by keyword, the movers, the
+/// charts' footnote and the options.
+#[derive(Clone, Copy)]
+struct Charting<'a> {
+    tax: &'a Taxonomy,
+    bk: &'a BTreeMap<&'a str, Vec<&'a TrendRow>>,
+    all_movers: &'a [Mover],
+    note: &'a str,
+    opts: &'a ReportOptions,
+}
+
 /// One chart per theme into `rep`; returns each theme's title with its keywords' movers (the
 /// theme tables).
-fn theme_charts(
-    rep: &mut Report,
-    tax: &Taxonomy,
-    bk: &BTreeMap<&str, Vec<&TrendRow>>,
-    all_movers: &[Mover],
-    note: &str,
-    opts: &ReportOptions,
-) -> Result<Vec<(String, Vec<Mover>)>, ReportError> {
+fn theme_charts(rep: &mut Report, ctx: &Charting<'_>) -> Result<Vec<(String, Vec<Mover>)>, ReportError> {
+    let Charting { tax, bk, all_movers, note, opts } = *ctx;
     let mut theme_tables: Vec<(String, Vec<Mover>)> = Vec::new();
     for (stem, title, ids) in THEMES {
         let s: Vec<Series> = ids.iter().filter_map(|id| bk.get(*id).map(|r| series(tax, id, r))).collect();
@@ -391,14 +397,8 @@ fn theme_charts(
 }
 
 /// The overview's small multiples and the biggest movers' bar chart into `rep`.
-fn overview_and_movers(
-    rep: &mut Report,
-    tax: &Taxonomy,
-    bk: &BTreeMap<&str, Vec<&TrendRow>>,
-    all_movers: &[Mover],
-    note: &str,
-    opts: &ReportOptions,
-) -> Result<(), ReportError> {
+fn overview_and_movers(rep: &mut Report, ctx: &Charting<'_>) -> Result<(), ReportError> {
+    let Charting { tax, bk, all_movers, note, opts } = *ctx;
     let panels: Vec<(String, Vec<Series>)> =
         OVERVIEW.iter().filter_map(|id| bk.get(*id).map(|r| (label(tax, id), vec![series(tax, id, r)]))).collect();
     let name = "overview.png".to_string();
