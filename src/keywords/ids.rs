@@ -41,13 +41,7 @@ impl Taxonomy {
         let exact = kws.iter().find(|k| {
             k.id.eq_ignore_ascii_case(typed)
                 || k.label.eq_ignore_ascii_case(typed)
-                || k.aliases
-                    .iter()
-                    .chain(&k.case_sensitive)
-                    .chain(&k.weak)
-                    .chain(&k.weak_case_sensitive)
-                    .chain(&k.weak_local)
-                    .any(|a| a.eq_ignore_ascii_case(typed))
+                || k.literals().any(|a| a.eq_ignore_ascii_case(typed))
         });
         if let Some(k) = exact {
             return Some(&k.id);

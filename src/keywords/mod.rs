@@ -266,6 +266,17 @@ impl Keyword {
         !self.weak.is_empty() || !self.weak_case_sensitive.is_empty() || !self.weak_local.is_empty()
     }
 
+    /// Every literal form: the aliases, then the case-sensitive, weak, weak case-sensitive and
+    /// weak local forms.
+    pub fn literals(&self) -> impl Iterator<Item = &String> {
+        self.aliases
+            .iter()
+            .chain(&self.case_sensitive)
+            .chain(&self.weak)
+            .chain(&self.weak_case_sensitive)
+            .chain(&self.weak_local)
+    }
+
     /// Number of forms (literals and patterns) that can match.
     fn forms(&self) -> usize {
         self.aliases.len()
@@ -509,10 +520,8 @@ impl Taxonomy {
 /// Every literal form of `k` is non-empty ASCII and no other keyword has it (case-insensitively);
 /// `literals` maps the lowercase forms seen so far to their keyword.
 fn check_literals<'a>(k: &'a Keyword, literals: &mut HashMap<String, &'a str>) -> Result<(), KeywordError> {
-    let all_literals =
-        k.aliases.iter().chain(&k.case_sensitive).chain(&k.weak).chain(&k.weak_case_sensitive).chain(&k.weak_local);
     let mut own = HashSet::new();
-    for lit in all_literals {
+    for lit in k.literals() {
         if lit.trim().is_empty() || !lit.is_ascii() {
             return Err(KeywordError::Invalid {
                 file: k.file.clone(),

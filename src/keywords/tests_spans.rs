@@ -105,14 +105,7 @@ fn text_from(forms: Vec<String>) -> impl Strategy<Value = String> {
 }
 
 fn forms_of(tax: &Taxonomy) -> Vec<String> {
-    let mut v: Vec<String> = tax
-        .keywords()
-        .iter()
-        .flat_map(|k| {
-            k.aliases.iter().chain(&k.case_sensitive).chain(&k.weak).chain(&k.weak_case_sensitive).chain(&k.weak_local)
-        })
-        .cloned()
-        .collect();
+    let mut v: Vec<String> = tax.keywords().iter().flat_map(Keyword::literals).cloned().collect();
     v.extend(["c++11", "C++ 20", "node.jsx", "Gopher", "xgo", ".NETwork"].map(String::from));
     v
 }
