@@ -204,7 +204,7 @@ struct Layout {
 /// Each bar from the base to its value, its interval as a whisker, its label left of the plot
 /// and its value beyond the bar's far end (or its whisker). `areas`: the root and the body.
 fn draw_bars(
-    chart: &mut ChartContext<'_, BitMapBackend<'_>, Cartesian2d<TickAxis, TickAxis>>,
+    chart: &mut Plot<'_, '_>,
     (root, body): (&Area, &Area),
     bars: &[Bar],
     colors: &[RGBColor],

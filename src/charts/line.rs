@@ -168,9 +168,6 @@ fn draw_plot(area: &Area, series: &[Prepared], o: &PlotOpts) -> Result<Option<Pl
     }))
 }
 
-/// The chart's plotting context, on the PNG backend, with the tick axes of [`draw_plot`].
-type Plot<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<TickAxis, TickAxis>>;
-
 /// The grid, the tick labels (dates; shares in steps of `y_step`) and the axis descriptions.
 fn draw_mesh(
     chart: &mut Plot<'_, '_>,

@@ -9,6 +9,9 @@ use super::{ChartError, FONT, Point, draw_err};
 
 pub(crate) type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
 
+/// A chart's plotting context on the PNG backend, with [`TickAxis`] axes (line and bar charts).
+pub(crate) type Plot<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<TickAxis, TickAxis>>;
+
 pub(crate) const TEXT: RGBColor = RGBColor(0x21, 0x21, 0x21);
 pub(crate) const MUTED: RGBColor = RGBColor(0x61, 0x61, 0x61);
 pub(crate) const GRID_BOLD: RGBColor = RGBColor(0xD6, 0xD6, 0xD6);
