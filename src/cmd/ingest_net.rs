@@ -15,6 +15,7 @@ use anyhow::Context;
 use chrono::Utc;
 use serde::Serialize;
 
+use super::net_glue::{self, LifecycleSummary};
 use crate::backfill::{HnRange, backfill_hn, dataset_has_hn, hn_host, offline_hint};
 use crate::cli::{Cli, IngestSource, NetArgs};
 use crate::sources::net::{self, NetOptions, NetSource, State};
@@ -41,25 +42,6 @@ pub struct NetSummary {
     /// hn only: threads complete before, to fetch, stored and failed in this run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hn_months: Option<crate::backfill::HnMonths>,
-}
-
-/// The lifecycle part of an ATS ingest: this fetch's snapshot and the source's counts after it.
-#[derive(Debug, Default, Clone, Serialize)]
-pub struct LifecycleSummary {
-    /// Boards asked for.
-    pub boards: usize,
-    /// Boards fetched completely: the rows of this fetch's snapshot.
-    pub boards_complete: usize,
-    /// The snapshot file written (none when no board was fetched completely).
-    pub snapshot: Option<String>,
-    /// Time of the snapshot (RFC 3339).
-    pub fetched_at: String,
-    /// Postings of this source listed in their board's latest snapshot.
-    pub open: usize,
-    /// Postings of this source no longer listed.
-    pub closed: usize,
-    /// Postings of this source listed again after a close.
-    pub reopened: usize,
 }
 
 /// The source and the network arguments of an `ingest` subcommand (`None` for `ingest html`).
@@ -93,47 +75,9 @@ fn boards_file(src: &IngestSource) -> Option<&std::path::Path> {
     }
 }
 
-/// Adds the boards of `file` to an ATS source.
-pub fn add_boards_file(source: &mut NetSource, file: Option<&std::path::Path>) -> anyhow::Result<()> {
-    if let (Some(f), Some(boards)) = (file, source.boards_mut()) {
-        boards.extend(net::boards::read_boards_file(f)?);
-    }
-    Ok(())
-}
-
-/// Writes the lifecycle snapshot of an ATS fetch (after its postings are stored) and sums up the
-/// source's lifecycle; `None` for the other sources.
-pub fn record_lifecycle(
-    data: &std::path::Path,
-    source: &NetSource,
-    at: chrono::DateTime<Utc>,
-    boards: usize,
-    listings: &[crate::lifecycle::BoardListing],
-) -> anyhow::Result<Option<LifecycleSummary>> {
-    if !source.has_boards() {
-        return Ok(None);
-    }
-    let snap = crate::lifecycle::write_snapshots(data, source.name(), at, listings)
-        .with_context(|| format!("could not write the {} snapshot in {}", source.name(), data.display()))?;
-    let (counts, problems) = crate::lifecycle::counts(data, Some(source.name()));
-    for (p, reason) in problems {
-        eprintln!("jobtrend: skipped an unreadable snapshot file {}: {reason}", p.display());
-    }
-    let c = counts.into_iter().next().unwrap_or_default();
-    Ok(Some(LifecycleSummary {
-        boards,
-        boards_complete: listings.len(),
-        snapshot: snap.map(|p| p.display().to_string()),
-        fetched_at: at.to_rfc3339(),
-        open: c.open,
-        closed: c.closed,
-        reopened: c.reopened,
-    }))
-}
-
 pub fn run(cli: &Cli, src: &IngestSource) -> anyhow::Result<ExitCode> {
     let Some((mut source, args)) = net_source(src) else { anyhow::bail!("not a network source") };
-    add_boards_file(&mut source, boards_file(src))?;
+    net_glue::add_boards_file(&mut source, boards_file(src))?;
     let at = crate::lifecycle::now()?;
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         anyhow::bail!("--timeout must be a positive number of seconds");
@@ -146,7 +90,7 @@ pub fn run(cli: &Cli, src: &IngestSource) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let state_dir = cli.data.join("state");
-    let mut state = load_state(&state_dir);
+    let mut state = net_glue::load_state(&state_dir);
     let opts = NetOptions {
         base_url: args.base_url.clone(),
         timeout: Duration::from_secs_f64(args.timeout),
@@ -185,7 +129,7 @@ pub fn run(cli: &Cli, src: &IngestSource) -> anyhow::Result<ExitCode> {
     let postings = out.postings.into_iter().map(|p| p.finish(now)).collect();
     let stats =
         store.append(postings).with_context(|| format!("could not write the dataset in {}", cli.data.display()))?;
-    let lifecycle = record_lifecycle(&cli.data, &source, at, out.boards, &out.listings)?;
+    let lifecycle = net_glue::record_lifecycle(&cli.data, &source, at, out.boards, &out.listings)?;
     // The state describes stored data only: written after the append, atomically.
     state.commit(&state_dir, out.pending_state).with_context(|| format!("could not write {}", state_dir.display()))?;
     let sum = NetSummary {
@@ -210,13 +154,6 @@ pub fn run(cli: &Cli, src: &IngestSource) -> anyhow::Result<ExitCode> {
 /// The sources' saved state (validators for conditional requests, complete HN months); empty,
 /// with a warning, when it cannot be read: conditional requests are an optimisation, and a damaged
 /// state file costs a full fetch.
-fn load_state(state_dir: &std::path::Path) -> State {
-    State::load(state_dir).unwrap_or_else(|e| {
-        tracing::warn!("{e}; starting with an empty state");
-        State::default()
-    })
-}
-
 struct HnCtx<'a> {
     rt: &'a tokio::runtime::Runtime,
     opts: &'a NetOptions,

@@ -17,6 +17,7 @@ pub mod ingest_crawl;
 pub mod ingest_net;
 pub mod keywords;
 pub mod match_cmd;
+pub mod net_glue;
 pub mod report;
 pub mod run;
 pub mod stats;

@@ -19,7 +19,7 @@ use crate::cli::{Cli, RunArgs};
 use crate::config::{RunConfig, SourceConfig, SourceKind};
 use crate::ingest::{HtmlOptions, STOP, ingest_html};
 use crate::report::{ReportRequest, generate_to};
-use crate::sources::net::{self, NetOptions, NetSource, State};
+use crate::sources::net::{self, NetOptions, NetSource};
 use crate::store::Store;
 use crate::trends::TrendOptions;
 
@@ -227,9 +227,9 @@ async fn run_net(
     progress: bool,
 ) -> anyhow::Result<SourceRecord> {
     let state_dir = store.data_dir().join("state");
-    let mut state = State::load(&state_dir).with_context(|| format!("could not read {}", state_dir.display()))?;
+    let mut state = super::net_glue::load_state(&state_dir);
     let mut ns = ns.clone();
-    if let Err(e) = super::ingest_net::add_boards_file(&mut ns, src.boards_file.as_deref()) {
+    if let Err(e) = super::net_glue::add_boards_file(&mut ns, src.boards_file.as_deref()) {
         // This source cannot start; the others go on.
         let e = super::error_message(&e);
         eprintln!("{}: {e}", src.name());
@@ -264,7 +264,7 @@ async fn run_net(
     let now = Utc::now();
     let postings = out.postings.into_iter().map(|p| p.finish(now)).collect();
     let st = store.append(postings)?;
-    super::ingest_net::record_lifecycle(store.data_dir(), &ns, at, out.boards, &out.listings)?;
+    super::net_glue::record_lifecycle(store.data_dir(), &ns, at, out.boards, &out.listings)?;
     // State (ETags, complete months) only after the data it describes is stored.
     state.commit(&state_dir, out.pending_state).with_context(|| format!("could not write {}", state_dir.display()))?;
     for e in &out.errors {
@@ -290,7 +290,7 @@ fn run_hn(
     progress: bool,
 ) -> anyhow::Result<SourceRecord> {
     let state_dir = store.data_dir().join("state");
-    let mut state = State::load(&state_dir).with_context(|| format!("could not read {}", state_dir.display()))?;
+    let mut state = super::net_glue::load_state(&state_dir);
     let opts = NetOptions { base_url: src.base_url.clone(), progress, ..Default::default() };
     let sum = backfill_hn(store, rt, range, &opts, &mut state, &state_dir)
         .with_context(|| format!("could not store the HN months in {}", store.data_dir().display()))?;

@@ -129,6 +129,45 @@ async fn resume_fetches_only_the_rest(server: &MockServer, data: &Path) {
     assert!(item_paths(&reqs[before..]).is_empty(), "{:?}", item_paths(&reqs[before..]));
 }
 
+/// A state file that cannot be parsed does not stop `run` or `ingest hn`: it is moved aside to
+/// `net.json.damaged` (named on stderr with the reason), the job fetches in full, stores each
+/// posting once and writes a fresh state.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_state_file_is_kept_aside_and_run_and_ingest_go_on() {
+    let server = MockServer::start().await;
+    mount_threads(&server).await;
+    let tmp = tempdir();
+    let cfg = hn_config(tmp.path(), &server.uri(), "");
+    let data = tmp.path().join("data");
+    let state = data.join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    let uri = server.uri();
+    let commands: [Vec<String>; 2] = [
+        vec!["-q".into(), "run".into(), "--config".into(), cfg.display().to_string()],
+        ["--data", data.to_str().unwrap(), "ingest", "hn", "--base-url", &uri].map(String::from).to_vec(),
+    ];
+    for (round, args) in commands.into_iter().enumerate() {
+        let garbage = format!("{{\"http\": {{\"truncated in round {round}");
+        std::fs::write(state.join("net.json"), &garbage).unwrap();
+        let a = args.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            crate::common::jobtrend().args(&a).env_remove("JOBTREND_DATA").output().unwrap()
+        })
+        .await
+        .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert_eq!(err.matches("net.json: invalid state file: ").count(), 1, "{args:?}: {err}");
+        assert!(err.contains("net.json.damaged; starting with an empty state"), "{args:?}: {err}");
+        assert_eq!(std::fs::read_to_string(state.join("net.json.damaged")).unwrap(), garbage);
+        let st: Value = serde_json::from_str(&std::fs::read_to_string(state.join("net.json")).unwrap()).unwrap();
+        assert_eq!(st["hn_complete"], json!({"7001": "2019-01", "7002": "2019-02", "7003": "2019-03"}), "{args:?}");
+        let (months, ids) = months_and_ids(&data);
+        assert_eq!(months.len(), 3);
+        assert_eq!((ids.len(), ids.iter().collect::<BTreeSet<_>>().len()), (6, 6), "{args:?}: each posting once");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_killed_after_the_first_month_resumes_with_only_the_rest() {
     let server = MockServer::start().await;

@@ -276,6 +276,8 @@ impl Validators {
 }
 
 const STATE_FILE: &str = "net.json";
+/// Where [`State::load_or_recover`] keeps a state file it could not parse.
+const DAMAGED_STATE_FILE: &str = "net.json.damaged";
 
 /// Incremental state of the network sources, kept in `<data>/state/net.json`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -316,6 +318,26 @@ impl State {
             Ok(b) => serde_json::from_slice(&b).map_err(|e| NetError::StateParse { path, reason: e.to_string() }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
             Err(source) => Err(NetError::StateIo { path, source }),
+        }
+    }
+
+    /// [`State::load`] for a scheduled job, which must go on: when `<dir>/net.json` cannot be
+    /// parsed it is moved aside to `net.json.damaged` (kept for inspection, so the next commit does
+    /// not overwrite it) and the state is empty; when it cannot be read it is left alone and the state
+    /// is empty. An empty state only costs requests: every source is fetched in full once, and the
+    /// store keeps one row per id. Returns the state and, when it had to start empty, why.
+    pub fn load_or_recover(dir: &Path) -> (State, Option<String>) {
+        match State::load(dir) {
+            Ok(st) => (st, None),
+            Err(e @ NetError::StateParse { .. }) => {
+                let (from, to) = (dir.join(STATE_FILE), dir.join(DAMAGED_STATE_FILE));
+                let kept = match std::fs::rename(&from, &to) {
+                    Ok(()) => format!("moved to {}", to.display()),
+                    Err(re) => format!("could not move it aside ({re})"),
+                };
+                (State::default(), Some(format!("{e}; {kept}; starting with an empty state")))
+            }
+            Err(e) => (State::default(), Some(format!("{e}; starting with an empty state"))),
         }
     }
 
