@@ -312,7 +312,13 @@ async fn lifecycle_over_snapshots_added_unchanged_removed_failed_back_and_open_t
     }
     let snaps = std::fs::read_dir(data.join("snapshots/source=ashby")).unwrap().count();
     assert_eq!(snaps, 4, "one snapshot per complete fetch");
-    let (lives, problems) = jobtrend::lifecycle::load(&data);
+    lives_follow_the_snapshots(&data);
+    stats_and_trends_follow_the_lifecycle(&d).await;
+}
+
+/// After the five fetches of the lifecycle test: each posting's first and last sighting, closes and reopens.
+fn lives_follow_the_snapshots(data: &std::path::Path) {
+    let (lives, problems) = jobtrend::lifecycle::load(data);
     assert!(problems.is_empty(), "{problems:?}");
     let life = |n: u32| &lives[&format!("ashby:acme:job-{n}")];
     let (t1, t2, t3, t5) =
@@ -321,8 +327,11 @@ async fn lifecycle_over_snapshots_added_unchanged_removed_failed_back_and_open_t
     assert_eq!((life(2).first_seen, life(2).last_seen, life(2).closed_at, life(2).reopened), (t1, t5, None, 1));
     assert_eq!((life(2).intervals[0].last_seen, life(2).intervals[0].closed_at), (t2, Some(t3)));
     assert_eq!((life(3).first_seen, life(3).last_seen, life(3).closed_at), (t2, t5, None));
+}
 
-    let stats = run_at("2026-05-16T00:00:00Z", args(&["--data", &d, "stats", "--json"])).await;
+/// After the five fetches of the lifecycle test: `stats` and `trends --measure open|new` read the lifecycle.
+async fn stats_and_trends_follow_the_lifecycle(d: &str) {
+    let stats = run_at("2026-05-16T00:00:00Z", args(&["--data", d, "stats", "--json"])).await;
     assert_eq!(stats.status.code(), Some(0));
     assert_eq!(
         stdout_json(&stats)["lifecycle"],
@@ -332,7 +341,7 @@ async fn lifecycle_over_snapshots_added_unchanged_removed_failed_back_and_open_t
     let trends = |measure: &'static str| {
         args(&[
             "--data",
-            &d,
+            d,
             "trends",
             "--source",
             "ashby",
@@ -360,7 +369,7 @@ async fn lifecycle_over_snapshots_added_unchanged_removed_failed_back_and_open_t
         "2026-05-16T00:00:00Z",
         args(&[
             "--data",
-            &d,
+            d,
             "trends",
             "--keywords",
             "rust",
@@ -377,7 +386,7 @@ async fn lifecycle_over_snapshots_added_unchanged_removed_failed_back_and_open_t
         [("2026-04", 2), ("2026-05", 3)].into_iter().map(|(m, n)| (m.to_string(), n)).collect();
     assert_eq!(postings_per_period(&since.stdout), want);
     let quarter =
-        run_at("2026-05-16T00:00:00Z", args(&["--data", &d, "trends", "--measure", "open", "--by", "quarter"])).await;
+        run_at("2026-05-16T00:00:00Z", args(&["--data", d, "trends", "--measure", "open", "--by", "quarter"])).await;
     assert_eq!(quarter.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&quarter.stderr).contains("--measure open counts per month only"));
 }

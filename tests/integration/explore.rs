@@ -175,10 +175,14 @@ fn explorer_draws_the_urls_series_with_the_numbers_of_trends() {
     let n = same_as_trends(&pts, &csv, false);
     assert_eq!(n, 8, "4 quarters x 2 keywords");
     assert_eq!(pts.len(), n, "no point beyond trends' rows");
+    split_by_source_names_an_unknown_id(&chrome, &page, &data, tmp.path());
+}
 
-    // One line per source, months, one keyword and a role; an unknown id is named, not fatal.
+/// The explorer of the report at `page`, asked for one line per source, months, one keyword and a
+/// role: an unknown id is named, not fatal, and the points are those of `trends --by-source`.
+fn split_by_source_names_an_unknown_id(chrome: &Path, page: &Path, data: &Path, tmp: &Path) {
     let q = "keywords=typescript,nosuchid&roles=backend&by=month&split=source";
-    let (dom, log) = dump_dom(&chrome, &page, q, &tmp.path().join("profile"));
+    let (dom, log) = dump_dom(chrome, page, q, &tmp.join("profile"));
     let dom = Html::parse_document(&dom);
     assert_eq!(texts(&dom, "#explore-errors").concat(), "");
     assert!(!log.contains("Uncaught"), "console error: {log}");
@@ -198,7 +202,7 @@ fn explorer_draws_the_urls_series_with_the_numbers_of_trends() {
     let legend = texts(&dom, "#explore-legend span");
     assert_eq!(legend[0], "TypeScript · feed");
     let pts: Vec<Point> = points(&dom).into_iter().filter(|((s, _, _), _)| s == "typescript").collect();
-    let csv = run(&data, &["trends", "--keywords", "typescript", "--by-source", "--format", "csv"]);
+    let csv = run(data, &["trends", "--keywords", "typescript", "--by-source", "--format", "csv"]);
     let n = same_as_trends(&pts, &csv, true);
     assert_eq!(n, 12 + 6);
     assert_eq!(pts.len(), n);
