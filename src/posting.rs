@@ -314,6 +314,8 @@ mod tests {
     fn normalising_lowercases_every_script_char_by_char() {
         assert_eq!(normalise_for_hash("  Rust\tENGINEER \u{a0} Zürich ΣΑΣ\n"), "rust engineer zürich σασ");
         assert_eq!(normalise_for_hash("İ"), "i\u{307}");
+        // Eight-byte chunks: a double space inside one, the bytes around `A`..`Z`, a tab at a chunk's start.
+        assert_eq!(normalise_for_hash("a  \u{7f} AaA@[`{ZzAZ\tQ  X"), "a \u{7f} aaa@[`{zzaz q x");
     }
 
     /// The definition [`normalise_for_hash`] implements.
