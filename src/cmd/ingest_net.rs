@@ -151,9 +151,6 @@ pub fn run(cli: &Cli, src: &IngestSource) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(exit_code(&sum).max(damaged)))
 }
 
-/// The sources' saved state (validators for conditional requests, complete HN months); empty,
-/// with a warning, when it cannot be read: conditional requests are an optimisation, and a damaged
-/// state file costs a full fetch.
 struct HnCtx<'a> {
     rt: &'a tokio::runtime::Runtime,
     opts: &'a NetOptions,
