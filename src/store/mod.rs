@@ -46,6 +46,7 @@ use crate::posting::{DateSource, Posting, Salary};
 
 pub mod census;
 pub mod compact;
+pub mod encode;
 pub use compact::{CompactOptions, CompactSummary, compact};
 
 /// Errors of the dataset.
@@ -515,11 +516,7 @@ pub fn write_parquet_atomic_with(
     let tmp = crate::fsutil::temp_file_in(dir, prefix, ".tmp").map_err(io_err(dir))?;
     {
         let mut w = std::io::BufWriter::new(tmp.as_file());
-        let footer = (!footer.is_empty()).then(|| KeyValueMetadata::from_static(footer));
-        ParquetWriter::new(&mut w)
-            .with_compression(compression)
-            .with_key_value_metadata(footer)
-            .finish(df)
+        encode::write_parquet(df, &mut w, compression.into(), footer)
             .map_err(|source| StoreError::Parquet { path: dest.to_path_buf(), source })?;
         w.flush().map_err(io_err(dest))?;
     }
