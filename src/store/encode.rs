@@ -69,3 +69,33 @@ pub fn write_parquet<W: Write>(
     kv.extend(footer.into_iter().map(|(key, value)| KeyValue { key, value: Some(value) }));
     writer.end(Some(kv))
 }
+
+#[cfg(test)]
+mod tests {
+    use polars_parquet::read::read_metadata;
+
+    use super::*;
+
+    #[test]
+    fn plain_columns_skip_the_dictionary_and_the_file_reads_back_whole() {
+        // Two values each: Polars would give both columns a dictionary; `id` is plain by name.
+        let n = ROW_GROUP_ROWS + 1;
+        let vals: Vec<&str> = (0..n).map(|i| if i % 2 == 0 { "a" } else { "b" }).collect();
+        let mut df = df!("id" => &vals, "source" => &vals, "n" => (0..n as i64).collect::<Vec<_>>()).unwrap();
+        let path = std::env::temp_dir().join(format!("jobtrend-encode-{}.parquet", std::process::id()));
+        let footer = vec![("jobtrend.test".to_string(), "42".to_string())];
+        write_parquet(&mut df, std::fs::File::create(&path).unwrap(), CompressionOptions::Snappy, footer).unwrap();
+
+        let meta = read_metadata(&mut std::fs::File::open(&path).unwrap()).unwrap();
+        assert_eq!(meta.row_groups.iter().map(|g| g.num_rows()).collect::<Vec<_>>(), [ROW_GROUP_ROWS, 1]);
+        let dict = |g: usize, c: usize| meta.row_groups[g].parquet_columns()[c].dictionary_page_offset().is_some();
+        assert!(!dict(0, 0), "id is written plain");
+        assert!(dict(0, 1), "source keeps Polars' dictionary");
+        let keys: Vec<&str> = meta.key_value_metadata.iter().flatten().map(|kv| kv.key.as_str()).collect();
+        assert_eq!(keys, ["ARROW:schema", "jobtrend.test"]);
+
+        let back = ParquetReader::new(std::fs::File::open(&path).unwrap()).finish().unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert!(back.equals(&df));
+    }
+}
