@@ -503,8 +503,8 @@ pub fn write_parquet_atomic(
     write_parquet_atomic_with(df, dest, prefix, compression, Vec::new())
 }
 
-/// [`write_parquet_atomic`] with file-level key-value metadata in the footer (besides the Arrow
-/// schema Polars writes there).
+/// [`write_parquet_atomic`] with file-level key-value metadata in the footer, after the Arrow schema
+/// ([`encode::write_parquet`] writes the file).
 pub fn write_parquet_atomic_with(
     df: &mut DataFrame,
     dest: &Path,
