@@ -10,6 +10,15 @@
 #      this VM wanted them, from /proc/stat: on a shared host it, not the code, moves a run by up to ~1.5x); then
 #      the best and median MB/s per binary, and the median steal. Each run ingests into a fresh scratch dataset in
 #      $JOBTREND_BENCH_DIR (default /tmp/jobtrend-ingest-speed) and must store every posting threads.json counts.
+#      With two binaries, even rounds run them in the opposite order (a run's page faults depend on what the run
+#      before it left behind: huge pages or fragments).
+# Why no `rm -rf` between runs: ext4 without a journal (this VM's root) does not reuse an inode deleted in the
+#      last 60 s (360 s while its inode table block is not written back: `recently_deleted` in fs/ext4/ialloc.c),
+#      and creating a file scans past every such inode, reading the inode table. Deleting the last run's dataset
+#      (~400 files and directories) right before the next run made its creates about 12% of that run's samples in
+#      `perf record` (`__ext4_new_inode` -> `recently_deleted`), work no scheduled ingest does. So every run gets
+#      its own directory; all are deleted (and synced) at the end, and a bench that starts within 61 s of such a
+#      cleanup, or of removing a killed bench's leftovers, first waits out the rest.
 # Knobs: JOBTREND_BENCH_RUNS (default 5). Not run by CI. Skips (exit 0) when the pages are absent.
 set -euo pipefail
 
@@ -30,13 +39,24 @@ want=$(python3 -c "import json,sys; print(sum(t.get('postings', 0) for t in json
 steal_ticks() { awk '/^cpu / {print ($9 == "" ? 0 : $9); exit}' /proc/stat 2>/dev/null || echo 0; }
 hz=$(getconf CLK_TCK)
 mkdir -p "$work"
+# A killed earlier bench's datasets, then the wait described above.
+if compgen -G "$work/data-*" > /dev/null; then rm -rf "$work"/data-*; sync; date +%s > "$work/cleaned-at"; fi
+if [ -f "$work/cleaned-at" ]; then
+  wait_s=$(( $(cat "$work/cleaned-at") + 61 - $(date +%s) ))
+  if [ "$wait_s" -gt 0 ]; then echo "waiting ${wait_s} s: ext4 skips inodes deleted in the last 60 s" >&2; sleep "$wait_s"; fi
+fi
+cleanup() { rm -rf "$work"/data-*; sync; date +%s > "$work/cleaned-at"; }
+trap cleanup EXIT
 echo "input: $html, $bytes bytes; threads.json counts $want postings; $runs rounds; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 : > "$work/results.tsv"
 for r in $(seq 1 "$runs"); do
-  for b in "${bins[@]}"; do
-    rm -rf "$work/data"
+  order=("${bins[@]}")
+  [ $((r % 2)) = 0 ] && [ "${#bins[@]}" = 2 ] && order=("${bins[1]}" "${bins[0]}")
+  for i in "${!order[@]}"; do
+    b="${order[$i]}"
+    data="$work/data-$r-$i"
     s0=$(steal_ticks)
-    /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$b" --data "$work/data" -q ingest html --json "$html" > "$work/out.json"
+    /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$b" --data "$data" -q ingest html --json "$html" > "$work/out.json"
     read -r wall user sys rss < "$work/time"
     steal=$(awk -v t="$(( $(steal_ticks) - s0 ))" -v hz="$hz" 'BEGIN {printf "%.2f", t / hz}')
     new=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['new'])" "$work/out.json")
