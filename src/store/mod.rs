@@ -266,8 +266,8 @@ impl Store {
         Ok(stats)
     }
 
-    /// Writes one part per month, on as many threads as there are cores (a batch of the saved HN
-    /// pages spans about a dozen months; one after another left a core idle for most of an
+    /// Writes one part per month, on [`PART_WRITERS_PER_CORE`] threads per core (a batch of the
+    /// saved HN pages spans about a dozen months; one after another left a core idle for most of an
     /// ingest). Plain scoped threads, not rayon workers: the index hook's own `par_iter` then
     /// waits instead of stealing other months' writes onto the same stack. Results in month order.
     fn write_parts(
@@ -275,7 +275,8 @@ impl Store {
         by_month: &std::collections::BTreeMap<String, Vec<Posting>>,
     ) -> Vec<Result<PathBuf, StoreError>> {
         let months: Vec<(&String, &Vec<Posting>)> = by_month.iter().collect();
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(months.len());
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let threads = (PART_WRITERS_PER_CORE * cores).min(months.len());
         if threads <= 1 {
             return months.iter().map(|(month, rows)| self.write_part(month, rows)).collect();
         }
@@ -321,6 +322,15 @@ impl Store {
         Ok(dest)
     }
 }
+
+/// Part writer threads per core. A part writer waits for the disk (a part's postings and index
+/// files are each synced, then renamed) and, at the end of each batch, for the other writers; with
+/// one thread per core a core sat idle meanwhile. With two, an ingest of the saved HN pages took
+/// less wall time in each of 6 interleaved rounds (median 1.18 s against 1.37 s) for about 40 MiB
+/// more peak memory; three per core were no faster than two (medians 0.95 against 1.00 s and 1.50
+/// against 1.53 s in two other sets of rounds) for another 40-50 MiB, four were slower (README,
+/// Benchmarks).
+const PART_WRITERS_PER_CORE: usize = 2;
 
 /// `part-<UTC time>-<who>-<seq>.parquet`, unique within a process by its sequence number.
 pub fn new_part_name(who: &str) -> String {
