@@ -327,9 +327,9 @@ impl Store {
 /// files are each synced, then renamed) and, at the end of each batch, for the other writers; with
 /// one thread per core a core sat idle meanwhile. With two, an ingest of the saved HN pages took
 /// less wall time in each of 6 interleaved rounds (median 1.18 s against 1.37 s) for about 40 MiB
-/// more peak memory; three per core were no faster than two (medians 0.95 against 1.00 s and 1.50
-/// against 1.53 s in two other sets of rounds) for another 40-50 MiB, four were slower (README,
-/// Benchmarks).
+/// more peak memory. Three per core were within a few percent of two (medians 0.95 against 1.00 s
+/// and 1.50 against 1.53 s in two other sets of rounds) for another 40-50 MiB; four were slower
+/// (README, Benchmarks).
 const PART_WRITERS_PER_CORE: usize = 2;
 
 /// `part-<UTC time>-<who>-<seq>.parquet`, unique within a process by its sequence number.
