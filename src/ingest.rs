@@ -4,12 +4,13 @@
 //! Out: new postings appended to the [`Store`], and an [`IngestSummary`].
 //!
 //! Files are parsed on all cores: each worker thread reads, decompresses, decodes and parses
-//! one file at a time (the DOM of `scraper` is `!Send`, so it never leaves its thread) and sends
-//! the postings (hashed and finished there) over a bounded channel. The collector buffers them
-//! and hands a batch to the writer thread whenever the buffer passes [`FLUSH_BYTES`] of text;
-//! at most one batch waits while another is written, so parsing goes on during writes and
-//! memory is bounded by the work in flight, not by the corpus. A bad file is reported as `PATH: reason` and the run
-//! goes on.
+//! one file at a time (the DOM of `scraper` is `!Send`, so it never leaves its thread), hands
+//! each new posting to the store's [`Preparer`] (the match index's facts, computed there while
+//! the text is in cache) and sends the postings (hashed and finished there) over a bounded
+//! channel. The collector buffers them and hands a batch to the writer thread whenever the buffer
+//! passes [`FLUSH_BYTES`] of text; at most one batch waits while another is written, so parsing
+//! goes on during writes and memory is bounded by the work in flight, not by the corpus. A bad
+//! file is reported as `PATH: reason` and the run goes on.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -21,7 +22,7 @@ use serde::Serialize;
 
 use crate::posting::Posting;
 use crate::sources::{FallbackDate, PageKind, PageOutcome, parse_page};
-use crate::store::{AppendStats, Store, StoreError};
+use crate::store::{AppendStats, Preparer, Store, StoreError};
 
 /// Largest file read, compressed or not (a Who-is-hiring page is 1-3 MB).
 pub const MAX_FILE_BYTES: u64 = 100 << 20;
@@ -224,6 +225,16 @@ fn process_file(path: &Path, date: Option<chrono::NaiveDate>, ingested_at: DateT
     }
 }
 
+/// Runs the store's early per-posting work ([`Preparer`]: the match index's facts) on the worker
+/// thread that parsed the file, while the postings' text is fresh in its core's cache.
+fn prepare(preparer: Option<&Preparer>, res: &FileResult) {
+    if let (Some(prep), FileResult::Page { outcome: PageOutcome::Postings { postings, .. }, .. }) = (preparer, res) {
+        for p in postings {
+            prep.prepare(p);
+        }
+    }
+}
+
 /// Ingests saved HTML files into the store.
 pub fn ingest_html(store: &mut Store, paths: &[PathBuf], opts: &HtmlOptions) -> Result<IngestSummary, IngestError> {
     let started = std::time::Instant::now();
@@ -240,10 +251,11 @@ pub fn ingest_html(store: &mut Store, paths: &[PathBuf], opts: &HtmlOptions) -> 
     // One batch waits while another is written: parsing goes on during writes.
     let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<Posting>>(1);
     let flush_at = flush_bytes();
+    let preparer = store.preparer();
     let store_result = std::thread::scope(|scope| {
         for _ in 0..jobs.min(files.len().max(1)) {
             let tx = tx.clone();
-            let (files, next) = (&files, &next);
+            let (files, next, preparer) = (&files, &next, &preparer);
             scope.spawn(move || {
                 loop {
                     if STOP.load(Ordering::Relaxed) {
@@ -251,7 +263,9 @@ pub fn ingest_html(store: &mut Store, paths: &[PathBuf], opts: &HtmlOptions) -> 
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = files.get(i) else { break };
-                    if tx.send(process_file(path, opts.date, ingested_at)).is_err() {
+                    let res = process_file(path, opts.date, ingested_at);
+                    prepare(preparer.as_ref(), &res);
+                    if tx.send(res).is_err() {
                         break;
                     }
                 }

@@ -11,7 +11,8 @@
 //!
 //! WARC: one thread reads the inputs in order (decompression, record parsing, HTTP and the
 //! cheap `JobPosting` pre-check) and hands job pages to parser threads (the HTML DOM is the
-//! expensive part); the calling thread counts and writes. WDC: one thread parses and writes.
+//! expensive part; they also hand new postings to the store's [`crate::store::Preparer`]); the
+//! calling thread counts and writes. WDC: one thread parses and writes.
 //!
 //! An input that cannot be opened, a broken record, a broken gzip member, a line that is not an
 //! N-Quad and a download cut off are reported with the input and where (record number and
@@ -32,7 +33,7 @@ use crate::posting::Posting;
 use crate::sources::net::NetOptions;
 use crate::sources::warc::{self, Page, Skip, reader};
 use crate::sources::wdc::{self, WdcCounts};
-use crate::store::{AppendStats, Store};
+use crate::store::{AppendStats, Preparer, Store};
 
 /// Where relative paths of a `warc.paths` list live.
 pub const COMMON_CRAWL: &str = "https://data.commoncrawl.org/";
@@ -261,10 +262,11 @@ pub fn ingest_warc(store: &mut Store, inputs: &[Input], opts: &CrawlOptions) -> 
     let (page_tx, page_rx) = mpsc::sync_channel::<(Page, usize, u64, usize)>(jobs * 4);
     let page_rx = Arc::new(Mutex::new(page_rx));
     let ingested_at = Utc::now();
+    let preparer = store.preparer();
     let result = std::thread::scope(|scope| {
         for _ in 0..jobs {
-            let (tx, page_rx) = (tx.clone(), Arc::clone(&page_rx));
-            scope.spawn(move || parse_pages(&page_rx, &tx, inputs, ingested_at));
+            let (tx, page_rx, preparer) = (tx.clone(), Arc::clone(&page_rx), &preparer);
+            scope.spawn(move || parse_pages(&page_rx, &tx, inputs, ingested_at, preparer.as_ref()));
         }
         let reader_tx = tx.clone();
         let reader_bytes = Arc::clone(&bytes);
@@ -327,12 +329,14 @@ fn read_inputs(
     }
 }
 
-/// A parser thread: job pages in, postings (finished) and skips out.
+/// A parser thread: job pages in, postings (finished, and handed to the store's [`Preparer`])
+/// and skips out.
 fn parse_pages(
     page_rx: &Mutex<mpsc::Receiver<(Page, usize, u64, usize)>>,
     tx: &mpsc::SyncSender<Msg>,
     inputs: &[Input],
     ingested_at: chrono::DateTime<Utc>,
+    preparer: Option<&Preparer>,
 ) {
     loop {
         let next = page_rx.lock().map_err(|_| ()).and_then(|r| r.recv().map_err(|_| ()));
@@ -360,7 +364,10 @@ fn parse_pages(
             }
         }
         if let Some(ps) = postings.filter(|ps| !ps.is_empty()) {
-            let done = ps.into_iter().map(|p| p.finish(ingested_at)).collect();
+            let done: Vec<Posting> = ps.into_iter().map(|p| p.finish(ingested_at)).collect();
+            if let Some(prep) = preparer {
+                done.iter().for_each(|p| prep.prepare(p));
+            }
             if tx.send(Msg::Postings(done)).is_err() {
                 return;
             }

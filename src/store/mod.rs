@@ -34,6 +34,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
@@ -84,9 +85,35 @@ impl std::ops::AddAssign for AppendStats {
     }
 }
 
-/// Called after each part file is written, with its path and rows (ingest writes the match
-/// index there: [`crate::index::PartIndexer`]). An error is logged; the part stays written.
-pub type PartHook = Box<dyn Fn(&Path, &[Posting]) -> Result<(), String> + Send + Sync>;
+/// Work tied to the part files a store writes (ingest writes the match index there:
+/// [`crate::index::PartIndexer`]).
+pub trait PartHook: Send + Sync {
+    /// Called after each part file is written, with its path and rows. An error is logged; the
+    /// part stays written.
+    fn part_written(&self, part: &Path, rows: &[Posting]) -> Result<(), String>;
+
+    /// Optional early work on a posting that may be appended, on the thread that made it (an
+    /// ingest's parse workers, through a [`Preparer`]), so that [`PartHook::part_written`] has
+    /// less left to do on the writer's side. Must not change what `part_written` writes.
+    fn prepare(&self, _posting: &Posting) {}
+}
+
+/// Hands the postings an ingest worker makes to the store's [`PartHook::prepare`], skipping the
+/// ids stored when the store was opened (a re-ingest of known pages does no extra work).
+#[derive(Clone)]
+pub struct Preparer {
+    stored: Arc<HashSet<String>>,
+    hook: Arc<dyn PartHook>,
+}
+
+impl Preparer {
+    /// Prepares `posting` unless its id was stored when the store was opened.
+    pub fn prepare(&self, posting: &Posting) {
+        if !self.stored.contains(&posting.id) {
+            self.hook.prepare(posting);
+        }
+    }
+}
 
 /// A part file that could not be read, and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -98,9 +125,12 @@ pub struct DamagedPart {
 /// An open dataset: holding the write lock, or as one of many shared writers.
 pub struct Store {
     data_dir: PathBuf,
-    ids: HashSet<String>,
+    /// Ids stored when the store was opened (shared with [`Preparer`]s).
+    stored: Arc<HashSet<String>>,
+    /// Ids this store appended (none of them in `stored`).
+    added: HashSet<String>,
     writer: Writer,
-    on_part: Option<PartHook>,
+    on_part: Option<Arc<dyn PartHook>>,
     damaged: Vec<DamagedPart>,
     /// Unfinished temp files of killed writers that opening removed.
     temp_removed: usize,
@@ -156,7 +186,8 @@ impl Store {
         let (ids, damaged) = read_all_ids(data_dir)?;
         Ok(Store {
             data_dir: data_dir.to_path_buf(),
-            ids,
+            stored: Arc::new(ids),
+            added: HashSet::new(),
             writer: Writer::Locked(lock),
             on_part: None,
             damaged,
@@ -182,7 +213,8 @@ impl Store {
         let (ids, damaged) = read_all_ids(data_dir)?;
         Ok(Store {
             data_dir: data_dir.to_path_buf(),
-            ids,
+            stored: Arc::new(ids),
+            added: HashSet::new(),
             writer: Writer::Shared(writer_id.to_string()),
             on_part: None,
             damaged,
@@ -210,27 +242,33 @@ impl Store {
     }
 
     /// Sets what runs after each part file is written (replacing any earlier hook).
-    pub fn on_part_written(&mut self, hook: PartHook) {
+    pub fn on_part_written(&mut self, hook: Arc<dyn PartHook>) {
         self.on_part = Some(hook);
+    }
+
+    /// The hook's early work for an ingest's worker threads, when a hook is set.
+    pub fn preparer(&self) -> Option<Preparer> {
+        let hook = self.on_part.clone()?;
+        Some(Preparer { stored: Arc::clone(&self.stored), hook })
     }
 
     /// True when a posting with this id is stored (or was appended by this store).
     pub fn contains(&self, id: &str) -> bool {
-        self.ids.contains(id)
+        self.stored.contains(id) || self.added.contains(id)
     }
 
     /// The ids stored (or appended by this store), in no order.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.ids.iter().map(String::as_str)
+        self.stored.iter().chain(&self.added).map(String::as_str)
     }
 
     /// Number of distinct ids stored.
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.stored.len() + self.added.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.len() == 0
     }
 
     /// Appends the postings whose ids are new, one part file per month, each written atomically.
@@ -239,11 +277,11 @@ impl Store {
         let mut stats = AppendStats::default();
         let mut by_month: std::collections::BTreeMap<String, Vec<Posting>> = Default::default();
         for p in postings {
-            if self.ids.contains(&p.id) {
+            if self.contains(&p.id) {
                 stats.known += 1;
                 continue;
             }
-            self.ids.insert(p.id.clone());
+            self.added.insert(p.id.clone());
             by_month.entry(p.month.clone()).or_default().push(p);
         }
         let written = self.write_parts(&by_month);
@@ -254,7 +292,7 @@ impl Store {
                 Err(e) => {
                     // Forget the ids of the rows that were not written, so a retry writes them.
                     for r in rows {
-                        self.ids.remove(&r.id);
+                        self.added.remove(&r.id);
                     }
                     first_error.get_or_insert(e);
                 }
@@ -315,7 +353,7 @@ impl Store {
         let mut df = to_frame(rows)?;
         let dest = write_frame(&dir, &self.part_name(), &mut df)?;
         if let Some(hook) = &self.on_part
-            && let Err(e) = hook(&dest, rows)
+            && let Err(e) = hook.part_written(&dest, rows)
         {
             tracing::warn!("{}: {e} (the next analysis command will build it)", dest.display());
         }
@@ -625,6 +663,40 @@ mod tests {
         p.month = month.to_string();
         p.salary = Some(Salary { min: 1.0, max: 2.0, currency: "USD".into(), period: "year".into() });
         p.finish(Utc::now())
+    }
+
+    /// A hook that records the ids it is asked to prepare.
+    #[derive(Default)]
+    struct Recorder(std::sync::Mutex<Vec<String>>);
+
+    impl PartHook for Recorder {
+        fn part_written(&self, _part: &Path, _rows: &[Posting]) -> Result<(), String> {
+            Ok(())
+        }
+        fn prepare(&self, posting: &Posting) {
+            self.0.lock().unwrap().push(posting.id.clone());
+        }
+    }
+
+    #[test]
+    fn the_preparer_skips_ids_stored_when_the_store_was_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path(), false).unwrap();
+        assert!(s.preparer().is_none(), "no hook, nothing to prepare");
+        s.append(vec![posting("a", "2024-01", "x")]).unwrap();
+        drop(s);
+        let mut s = Store::open(dir.path(), false).unwrap();
+        let rec = Arc::new(Recorder::default());
+        s.on_part_written(rec.clone());
+        let prep = s.preparer().unwrap();
+        for id in ["a", "b"] {
+            prep.prepare(&posting(id, "2024-01", "x"));
+        }
+        assert_eq!(*rec.0.lock().unwrap(), ["b"]);
+        // Ids appended later are still known to the store itself.
+        assert_eq!(s.append(vec![posting("a", "2024-01", "x"), posting("b", "2024-01", "x")]).unwrap().new, 1);
+        assert!(s.contains("a") && s.contains("b"));
+        assert_eq!((s.len(), s.ids().count()), (2, 2));
     }
 
     #[test]

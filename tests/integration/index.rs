@@ -117,6 +117,36 @@ fn ingest_writes_the_index_and_the_taxonomy_note() {
     assert_eq!(matched_now(&err), 0, "{err}");
 }
 
+/// Every index row of `data` under its current fingerprint, sorted by id.
+fn index_rows(data: &Path) -> polars::prelude::DataFrame {
+    use polars::prelude::*;
+    let cols = ["id", "source", "keywords", "roles", "seniority", "salary_annual", "salary_currency", "repost_key"];
+    let parts = parquet_files(&data.join(format!("index/fp={}", current_fp(data))));
+    assert!(!parts.is_empty(), "no index parts in {}", data.display());
+    let frames: Vec<DataFrame> = parts.iter().map(|p| jobtrend::index::read_parquet(p, &cols).unwrap()).collect();
+    let all = frames.into_iter().reduce(|a, b| a.vstack(&b).unwrap()).unwrap();
+    all.sort(["id"], SortMultipleOptions::default()).unwrap()
+}
+
+#[test]
+fn the_index_an_ingest_writes_equals_the_index_matched_afresh() {
+    // Ingest matches new postings on its parse workers ahead of the writer (`PartHook::prepare`);
+    // what it writes must be what matching the stored parts afresh gives.
+    for (kind, input) in [("html", fixture("html/hn")), ("warc", fixture("warc/cc-sample.warc.gz"))] {
+        let tmp = tempdir();
+        let data = tmp.path().join("data");
+        let (code, _, err) = run(&data, &["-q", "ingest", kind, input.to_str().unwrap()]);
+        assert!(code <= 1, "{kind}: {err}");
+        let at_ingest = index_rows(&data);
+        assert!(at_ingest.height() >= 3, "{kind}: {} rows", at_ingest.height());
+        std::fs::remove_dir_all(data.join("index")).unwrap();
+        let (code, _, err) = run(&data, &["-v", "trends", "--format", "csv"]);
+        assert_eq!(code, 0, "{kind}: {err}");
+        assert_eq!(matched_now(&err), parquet_files(&data.join("postings")).len(), "{kind}: {err}");
+        assert_eq!(at_ingest, index_rows(&data), "{kind}");
+    }
+}
+
 /// Rewrites an index part with the same rows and `footer` as its only key-value metadata (none: as
 /// an index written before the counts existed).
 fn rewrite_index_part(path: &Path, footer: Option<(String, String)>) {
