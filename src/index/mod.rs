@@ -160,8 +160,11 @@ pub fn facts(matcher: &Matcher, p: &PostingView<'_>) -> Facts {
 /// Bounded, in two generations of at most [`FactsCache::MAX`] entries each: when the newer one is
 /// full the older one is dropped and the newer one becomes the older one; a hit in the older one
 /// moves the entry to the newer one. So an entry prepared at parse time survives at least
-/// `MAX` later insertions, far more than the postings an ingest holds in flight (two batches of
-/// [`crate::ingest::FLUSH_BYTES`] of text: about 6,000 HN postings).
+/// `MAX` later insertions, more than the postings an ingest holds between parsing and writing
+/// (at most about three batches of [`crate::ingest::FLUSH_BYTES`] of text, the collector's, the
+/// queued one and the one being written, plus a few files in the channel: about 26,000 HN
+/// postings). An entry dropped before its part is written is matched again there: slower, never
+/// different.
 ///
 /// Matching stale parts ([`ensure_index`]) does not use it: there it added about 30 MiB to the
 /// peak and no time saving that stood out of the noise (paired runs on the saved HN pages,
