@@ -156,27 +156,23 @@ pub fn read_file_into(path: &Path, out: &mut Vec<u8>) -> Result<(), String> {
     if len > MAX_FILE_BYTES {
         return Err(format!("file too large ({} MiB > {} MiB limit)", len >> 20, MAX_FILE_BYTES >> 20));
     }
+    out.reserve(len as usize);
+    (&file).take(MAX_FILE_BYTES + 1).read_to_end(out).map_err(|e| e.to_string())?;
+    if out.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!("file too large (over the {} MiB limit)", MAX_FILE_BYTES >> 20));
+    }
     let named_gz = path.extension().is_some_and(|x| x.eq_ignore_ascii_case("gz"));
-    let mut head = Vec::with_capacity(2);
-    (&file).take(2).read_to_end(&mut head).map_err(|e| e.to_string())?;
-    let gzip = head == [0x1f, 0x8b];
+    let gzip = out.starts_with(&[0x1f, 0x8b]);
     if named_gz && !gzip {
         return Err("named .gz but not gzip data".into());
     }
     if gzip {
-        let raw = std::io::Cursor::new(head).chain(&file);
-        let mut dec = flate2::read::MultiGzDecoder::new(raw).take(MAX_FILE_BYTES + 1);
+        let raw = std::mem::take(out);
+        let mut dec = flate2::read::MultiGzDecoder::new(&raw[..]).take(MAX_FILE_BYTES + 1);
         dec.read_to_end(out).map_err(|e| format!("bad gzip data: {e}"))?;
         if out.len() as u64 > MAX_FILE_BYTES {
             return Err(format!("decompressed size over the {} MiB limit", MAX_FILE_BYTES >> 20));
         }
-        return Ok(());
-    }
-    out.reserve(len as usize);
-    out.extend_from_slice(&head);
-    (&file).take(MAX_FILE_BYTES + 1 - head.len() as u64).read_to_end(out).map_err(|e| e.to_string())?;
-    if out.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!("file too large (over the {} MiB limit)", MAX_FILE_BYTES >> 20));
     }
     Ok(())
 }
