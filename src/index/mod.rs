@@ -180,20 +180,60 @@ impl Default for FactsCache {
 
 #[derive(Debug, Default)]
 struct Generations {
-    newer: std::collections::HashMap<u128, Facts>,
-    older: std::collections::HashMap<u128, Facts>,
+    newer: DigestMap<Facts>,
+    older: DigestMap<Facts>,
     /// Entries per generation ([`FactsCache::MAX`]; smaller in tests).
     max: usize,
 }
 
-impl Generations {
-    fn get(&mut self, key: u128) -> Option<Facts> {
-        if let Some(f) = self.newer.get(&key) {
-            return Some(f.clone());
+/// A map keyed by [`facts_key`] digests. They are xxh3-128 hashes, uniform already, so the map
+/// takes their bits as its hash instead of hashing them again with SipHash. A small saving: under
+/// `valgrind --tool=callgrind`, an ingest of 12 of the saved HN pages spent 9.3 of its 1,641.6
+/// million instructions in the cache's SipHash lookups and inserts; with this hasher it ran 1,640.3
+/// million (2026-12-04; the other stages vary by a few million from run to run).
+type DigestMap<V> = std::collections::HashMap<u128, V, std::hash::BuildHasherDefault<DigestHasher>>;
+
+/// The [`std::hash::Hasher`] of a [`DigestMap`]: a `u128` key's two halves XORed.
+#[derive(Debug, Default)]
+struct DigestHasher(u64);
+
+impl std::hash::Hasher for DigestHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u128(&mut self, v: u128) {
+        self.0 ^= (v as u64) ^ ((v >> 64) as u64);
+    }
+
+    /// Not called for `u128` keys; any other input is folded in byte by byte (FNV-1a).
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
-        let f = self.older.remove(&key)?;
-        self.insert(key, f.clone());
-        Some(f)
+    }
+}
+
+impl Generations {
+    /// Whether `key` is held; an entry found in the older generation moves to the newer one.
+    fn touch(&mut self, key: u128) -> bool {
+        if self.newer.contains_key(&key) {
+            return true;
+        }
+        match self.older.remove(&key) {
+            Some(f) => {
+                self.insert(key, f);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn get(&mut self, key: u128) -> Option<Facts> {
+        if !self.touch(key) {
+            return None;
+        }
+        self.newer.get(&key).cloned()
     }
 
     fn insert(&mut self, key: u128, f: Facts) {
@@ -238,7 +278,7 @@ impl FactsCache {
     /// Computes and keeps the facts of `p` unless they are held already.
     pub fn prepare(&self, matcher: &Matcher, p: &PostingView<'_>) {
         let key = facts_key(p);
-        if self.lock().get(key).is_none() {
+        if !self.lock().touch(key) {
             let f = facts(matcher, p);
             self.lock().insert(key, f);
         }
@@ -796,6 +836,16 @@ mod tests {
         assert_eq!(g.get(1), Some(f("a")));
         assert_eq!(g.get(2), None, "dropped with the older generation");
         assert!(g.newer.len() + g.older.len() <= 2 * g.max);
+        // `touch` tells whether a key is held and moves an older one forward, as `get` does.
+        assert_eq!((g.newer.len(), g.older.len()), (2, 1));
+        assert!(g.touch(3) && !g.touch(2));
+        assert_eq!((g.newer.len(), g.older.len()), (1, 2));
+        assert!(g.newer.contains_key(&3));
+        // Keys with equal XORed halves share a hash and stay apart.
+        let (k1, k2) = ((5u128 << 64) | 6, (6u128 << 64) | 5);
+        g.insert(k1, f("x"));
+        g.insert(k2, f("y"));
+        assert_eq!((g.get(k1), g.get(k2)), (Some(f("x")), Some(f("y"))));
     }
 
     #[test]
