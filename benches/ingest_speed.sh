@@ -19,7 +19,13 @@
 #      `perf record` (`__ext4_new_inode` -> `recently_deleted`), work no scheduled ingest does. So every run gets
 #      its own directory; all are deleted (and synced) at the end, and a bench that starts within 61 s of such a
 #      cleanup, or of removing a killed bench's leftovers, first waits out the rest.
-# Knobs: JOBTREND_BENCH_RUNS (default 5). Not run by CI. Skips (exit 0) when the pages are absent.
+# Why a pause before every run: a scheduled ingest starts on a machine that sat idle, and a run started right after
+#      another one finds memory that one just freed, still backed by the host. This VM reports free memory to its
+#      host (virtio-balloon free page reporting, about 2 s after it is freed); a C program touching 256 MiB of fresh
+#      transparent huge pages took 0.03-0.06 s with no pause or 1 s of pause, and 0.34-0.74 s after 2-8 s
+#      (2026-12-04). Back-to-back runs measured a warm start that no cron job gets.
+# Knobs: JOBTREND_BENCH_RUNS (default 5); JOBTREND_BENCH_PAUSE (seconds of sleep before each run, default 5; 0 for
+#      back-to-back runs). Not run by CI. Skips (exit 0) when the pages are absent.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -47,7 +53,8 @@ if [ -f "$work/cleaned-at" ]; then
 fi
 cleanup() { rm -rf "$work"/data-*; sync; date +%s > "$work/cleaned-at"; }
 trap cleanup EXIT
-echo "input: $html, $bytes bytes; threads.json counts $want postings; $runs rounds; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+pause="${JOBTREND_BENCH_PAUSE:-5}"
+echo "input: $html, $bytes bytes; threads.json counts $want postings; $runs rounds, ${pause} s pause before each run; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 : > "$work/results.tsv"
 for r in $(seq 1 "$runs"); do
   order=("${bins[@]}")
@@ -55,6 +62,7 @@ for r in $(seq 1 "$runs"); do
   for i in "${!order[@]}"; do
     b="${order[$i]}"
     data="$work/data-$r-$i"
+    sleep "$pause"
     s0=$(steal_ticks)
     /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$b" --data "$data" -q ingest html --json "$html" > "$work/out.json"
     read -r wall user sys rss < "$work/time"
