@@ -12,7 +12,9 @@ use std::process::ExitCode;
 /// faults in ~105 huge pages, and its system time varied from 0.18 to 0.87 s in 14 runs. 2026-12-04, ingest
 /// of the saved HN pages, 8 interleaved rounds beside
 /// 2f161aa: median wall 1.22 against 1.31 s (lower in 5 of 8), system CPU 0.33 against 0.69 s, peak RSS at most
-/// 170 against 283 MiB.
+/// 170 against 283 MiB. With a 6 s pause before each run, as a scheduled job starts (the host takes freed memory
+/// back about 2 s after it is freed), 6 interleaved rounds of 182eafb's build (this and a smaller change) beside
+/// ca5fba9's: median wall 1.04 against 1.40 s (lower in 6 of 6), system CPU 0.32 against 0.90 s.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
