@@ -265,21 +265,10 @@ impl FactsCache {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// [`facts`] of `p`, from the cache when its inputs were seen before.
-    pub fn facts(&self, matcher: &Matcher, p: &PostingView<'_>) -> Arc<Facts> {
-        let key = facts_key(p);
-        if let Some(f) = self.lock().get(key) {
-            return f;
-        }
-        let f = Arc::new(facts(matcher, p));
-        self.lock().insert(key, f.clone());
-        f
-    }
-
-    /// [`FactsCache::facts`] of every row, in order: the cached ones under one lock, the others computed on
-    /// all cores and then kept. An ingest finds every new posting's facts here already (prepared on its
-    /// parse worker), so the part writer only hashes and looks up, with no task per row on the rayon pool
-    /// and no copy of the facts (the cache holds them in an `Arc`). Against 1606f7f, which looked up each
+    /// [`facts`] of every row, in order: from the cache when its inputs were seen before (under one
+    /// lock), the others computed on all cores and then kept. An ingest finds every new posting's facts
+    /// here already (prepared on its parse worker), so the part writer only hashes and looks up, with no
+    /// task per row on the rayon pool and no copy of the facts (the cache holds them in an `Arc`). Against 1606f7f, which looked up each
     /// row from a rayon task and cloned its facts: 10 interleaved rounds of an ingest of the saved HN pages
     /// (3 s pause before each run), median wall 0.97 against 1.02 s and median CPU 1.83 against 1.90 s,
     /// lower wall time in 6 of 10 and equal in 1 (2026-12-04).
@@ -539,9 +528,9 @@ impl crate::store::PartHook for PartIndexer {
 
 /// A store hook that writes the index of each part the store writes, under `tax`. Also removes
 /// index temp files killed runs left (the caller holds the store's lock).
-pub fn part_hook(data: &Path, tax: Taxonomy) -> Result<std::sync::Arc<dyn crate::store::PartHook>, IndexError> {
+pub fn part_hook(data: &Path, tax: Taxonomy) -> Result<Arc<dyn crate::store::PartHook>, IndexError> {
     remove_temp_files(data);
-    Ok(std::sync::Arc::new(PartIndexer::new(data, tax)?))
+    Ok(Arc::new(PartIndexer::new(data, tax)?))
 }
 
 /// Where an index part's rows are.
@@ -887,7 +876,7 @@ mod tests {
         assert_eq!(cache.len(), 1);
         cache.prepare(&m, &v);
         assert_eq!(cache.len(), 1, "prepared once");
-        assert_eq!(*cache.facts(&m, &v), facts(&m, &v));
+        assert_eq!(*cache.facts_of_all(&m, std::slice::from_ref(&v))[0], facts(&m, &v));
     }
 
     #[test]
@@ -913,7 +902,7 @@ mod tests {
         let cache = FactsCache::new();
         for p in &rows {
             let v = PostingView::from(p);
-            assert_eq!(*cache.facts(&m, &v), facts(&m, &v), "{}", p.id);
+            assert_eq!(*cache.facts_of_all(&m, std::slice::from_ref(&v))[0], facts(&m, &v), "{}", p.id);
         }
         // hn:2 repeats hn:1's inputs; every other posting differs in the title, the source or the salary.
         assert_eq!(cache.len(), 5);
