@@ -97,10 +97,7 @@ fn compressed(
     compression: CompressionOptions,
 ) -> DynStreamingIterator<'static, CompressedPage, PolarsError> {
     match compression {
-        CompressionOptions::Zstd(level) => {
-            let level = level.map_or(0, |l| l.compression_level());
-            DynStreamingIterator::new(ZstdPages { pages, level, current: None })
-        }
+        CompressionOptions::Zstd(level) => DynStreamingIterator::new(ZstdPages { pages, level, current: None }),
         other => {
             let pages = DynIter::new(pages.map(|p| p.map_err(|e| ParquetError::OutOfSpec(e.to_string()))));
             DynStreamingIterator::new(Compressor::new(pages, other, vec![]).map_err(compute_err))
@@ -120,7 +117,8 @@ fn compressed(
 /// Polars writes them; a test reads a file written this way back whole.
 struct ZstdPages<I> {
     pages: I,
-    level: i32,
+    /// As Polars gives it: `None` is zstd's default level.
+    level: Option<ZstdLevel>,
     current: Option<CompressedPage>,
 }
 
@@ -141,7 +139,7 @@ impl<I: Iterator<Item = PolarsResult<Page>>> FallibleStreamingIterator for ZstdP
     }
 }
 
-fn zstd_page(page: Page, level: i32) -> PolarsResult<CompressedPage> {
+fn zstd_page(page: Page, level: Option<ZstdLevel>) -> PolarsResult<CompressedPage> {
     match page {
         Page::Data(p) if matches!(p.header(), DataPageHeader::V1(_)) => {
             let num_rows = p.num_rows().ok_or_else(|| polars_err!(ComputeError: "a data page without a row count"))?;
@@ -167,10 +165,7 @@ fn zstd_page(page: Page, level: i32) -> PolarsResult<CompressedPage> {
             )))
         }
         // A version 2 page keeps its levels uncompressed; this writer writes version 1 only.
-        page => {
-            let level = ZstdLevel::try_new(level).ok();
-            compress(page, Vec::new(), CompressionOptions::Zstd(level)).map_err(compute_err)
-        }
+        page => compress(page, Vec::new(), CompressionOptions::Zstd(level)).map_err(compute_err),
     }
 }
 
@@ -180,8 +175,9 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
-/// `src` as one zstd frame at `level`, through this thread's context.
-fn zstd_compress(src: &[u8], level: i32) -> PolarsResult<Vec<u8>> {
+/// `src` as one zstd frame at `level` (`None`: zstd's default), through this thread's context.
+fn zstd_compress(src: &[u8], level: Option<ZstdLevel>) -> PolarsResult<Vec<u8>> {
+    let level = level.map_or(0, |l| l.compression_level());
     let mut out = Vec::with_capacity(zstd::zstd_safe::compress_bound(src.len()));
     ZSTD.with(|cell| {
         let mut cell = cell.borrow_mut();
