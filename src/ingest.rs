@@ -250,9 +250,7 @@ fn process_file(
 /// thread that parsed the file, while the postings' text is fresh in its core's cache.
 fn prepare(preparer: Option<&Preparer>, res: &FileResult) {
     if let (Some(prep), FileResult::Page { outcome: PageOutcome::Postings { postings, .. }, .. }) = (preparer, res) {
-        for p in postings {
-            prep.prepare(p);
-        }
+        prep.prepare_all(postings);
     }
 }
 

@@ -366,7 +366,7 @@ fn parse_pages(
         if let Some(ps) = postings.filter(|ps| !ps.is_empty()) {
             let done: Vec<Posting> = ps.into_iter().map(|p| p.finish(ingested_at)).collect();
             if let Some(prep) = preparer {
-                done.iter().for_each(|p| prep.prepare(p));
+                prep.prepare_all(&done);
             }
             if tx.send(Msg::Postings(done)).is_err() {
                 return;

@@ -113,6 +113,11 @@ impl Preparer {
             self.hook.prepare(posting);
         }
     }
+
+    /// [`Preparer::prepare`] of each posting, in order.
+    pub fn prepare_all(&self, postings: &[Posting]) {
+        postings.iter().for_each(|p| self.prepare(p));
+    }
 }
 
 /// A part file that could not be read, and why.
