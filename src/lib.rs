@@ -11,6 +11,7 @@
 //! Every stage is a library module; the binary (`main.rs`, `cli/`, `cmd/`) is glue.
 
 pub mod analysis;
+pub mod ascii;
 pub mod backfill;
 pub mod charts;
 pub mod cli;

@@ -17,12 +17,15 @@
 //! (`Software Engineer`, `QA Engineer`, `Product Designer`) are `other`.
 //!
 //! How it runs: the rules are compiled as ASCII regex sets (see [`Rules`]; a non-ASCII phrase is
-//! matched through its [`ascii_image`]), each phrase's roles are a bit mask, and the tests check the
-//! result against the rules run as first written (Unicode sets, a regex for the noun, role lists).
+//! matched through its [`crate::ascii::ascii_image`]), each phrase's roles are a bit mask, and the
+//! tests check the result against the rules run as first written (Unicode sets, a regex for the
+//! noun, role lists).
 
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexSet};
+use regex::RegexSet;
+
+use crate::ascii::ascii_image;
 
 /// Every role id, in display order.
 pub const ROLES: &[&str] = &[
@@ -144,35 +147,6 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
     let (main, tech) = (ascii(&patterns[..split]), ascii(&patterns[split..]));
     Rules { kinds, main, tech }
 });
-
-/// Runs of non-ASCII word characters (Unicode `\w`, the one Unicode `\b` uses).
-static NON_ASCII_WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\w&&[^\x00-\x7F]]+").expect("word regex"));
-
-/// An ASCII string on which the ASCII rules match exactly where the Unicode rules match on `s`.
-///
-/// Each non-ASCII character becomes one ASCII character that a rule sees the same way: the rules
-/// are ASCII text, and the only non-ASCII characters that Unicode case folding matches to an ASCII
-/// letter are the Kelvin sign (`k`) and the long s (`s`), which map to those letters; every other
-/// one matches no rule character and only matters to `\b` as a word character or not, so it
-/// becomes `_` (a word character no rule contains) or NUL (neither).
-fn ascii_image(s: &str) -> String {
-    fn non_word(out: &mut String, t: &str) {
-        out.extend(t.chars().map(|c| if c.is_ascii() { c } else { '\0' }));
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut last = 0;
-    for m in NON_ASCII_WORD.find_iter(s) {
-        non_word(&mut out, &s[last..m.start()]);
-        out.extend(m.as_str().chars().map(|c| match c {
-            '\u{212a}' => 'k',
-            '\u{17f}' => 's',
-            _ => '_',
-        }));
-        last = m.end();
-    }
-    non_word(&mut out, &s[last..]);
-    out
-}
 
 /// Every pattern as written (without the flags), in [`Rules`] order: the explicit rules, the noun,
 /// the technology rules.
@@ -359,6 +333,7 @@ pub fn classify(title: Option<&str>, text: &str, source: &str) -> Vec<&'static s
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use regex::Regex;
 
     use super::*;
 
