@@ -15,6 +15,7 @@ use super::numbers::{MULT, Mult, NUM, mult_of, parse_num};
 use super::period::{PERIOD_AFTER, PERIOD_BEFORE, period_word, plausible};
 use super::vetoes::{vetoed_after, vetoed_before};
 use super::words::{ceil_boundary, floor_boundary};
+use crate::ascii::ascii_image;
 use crate::posting::Salary;
 
 pub(super) static CANDIDATE: LazyLock<Regex> =
@@ -30,21 +31,28 @@ fn candidate_pattern() -> String {
     format!(r"{}(?:[ \u{{a0}}]*(?:-|–|—|‒|−|~|to|and|till|until)[ \u{{a0}}]*{})?", amount(1), amount(2))
 }
 
-/// Words that make an amount nearby a salary.
-static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
+/// Words that make an amount nearby a salary. This and [`STRONG`] are ASCII patterns written for
+/// Unicode `\b` and case folding; they are compiled without Unicode and run through
+/// [`context_match`] on the text's ASCII image, which gives the same matches (see [`crate::ascii`]).
+pub(super) static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:salary|salaries|compensation|comp|pay|pays|paying|base|ote|on[- ]target|tc|total comp|range|band|bands|doe|depending on experience|equity|stock options|options|rsus?|wages?|earn|earning|package|remuneration|annual|annually|per annum|per year|benefits|bonus|gehalt|rate|contract rate)\b",
+        r"(?i-u)\b(?:salary|salaries|compensation|comp|pay|pays|paying|base|ote|on[- ]target|tc|total comp|range|band|bands|doe|depending on experience|equity|stock options|options|rsus?|wages?|earn|earning|package|remuneration|annual|annually|per annum|per year|benefits|bonus|gehalt|rate|contract rate)\b",
     )
     .expect("positive regex")
 });
 
 /// Stronger salary words: what a bare number (no currency) needs nearby.
-static STRONG: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static STRONG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:salary|salaries|compensation|comp|base|ote|on[- ]target|tc|total comp|range|band|bands|doe|depending on experience|equity|stock options|remuneration|per annum|per year|wages?|gehalt)\b",
+        r"(?i-u)\b(?:salary|salaries|compensation|comp|base|ote|on[- ]target|tc|total comp|range|band|bands|doe|depending on experience|equity|stock options|remuneration|per annum|per year|wages?|gehalt)\b",
     )
     .expect("strong regex")
 });
+
+/// Whether [`POSITIVE`] or [`STRONG`] matches `s`, as the Unicode pattern would.
+pub(super) fn context_match(re: &Regex, s: &str) -> bool {
+    if s.is_ascii() { re.is_match(s) } else { re.is_match(&ascii_image(s)) }
+}
 
 pub(super) struct Candidate {
     pub(super) salary: Salary,
@@ -353,15 +361,14 @@ fn evidence(
     let v2 = v2.unwrap_or(v1);
     let range = v2 > v1;
     // Context.
-    let positive = POSITIVE.is_match(&before[floor_boundary(before, before.len().saturating_sub(80))..])
-        || POSITIVE.is_match(after_win);
+    let near_before = &before[floor_boundary(before, before.len().saturating_sub(80))..];
+    let positive = context_match(&POSITIVE, near_before) || context_match(&POSITIVE, after_win);
     let in_first_line = first_line_fields && end <= first_line_end;
     let plus = after.starts_with('+') || after.trim_start().starts_with("+ equity");
     let currency = match cur {
         Some(c) => c,
         None => {
-            let strong = STRONG.is_match(&before[floor_boundary(before, before.len().saturating_sub(80))..])
-                || STRONG.is_match(after_win);
+            let strong = context_match(&STRONG, near_before) || context_match(&STRONG, after_win);
             if !(k && (strong || in_first_line)) || foreign_code_near(before, after_short) {
                 return None;
             }

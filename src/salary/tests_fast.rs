@@ -201,3 +201,113 @@ fn digit_scan_on_long_texts() {
         assert_eq!(scan::next_digit(&t, 0), want, "{t}");
     }
 }
+
+/// Pieces of first lines and salary context: places (some non-ASCII, in several cases), salary
+/// words, and characters that matter to Unicode `\b` or case folding.
+const PLACE_PIECES: &[&str] = &[
+    "München",
+    "MÜNCHEN",
+    "munich",
+    "köln",
+    "KÖLN",
+    "Düsseldorf",
+    "Zürich",
+    "zurich",
+    "Montréal",
+    "MONTRÉAL",
+    "montreal",
+    "Berlin",
+    "London",
+    "NYC",
+    "u.s.a.",
+    "US",
+    "Austin, TX",
+    "san jose",
+    "Sydney",
+    "EU",
+    "emea",
+    "salary",
+    "comp",
+    "on-target",
+    "ON TARGET",
+    "total comp",
+    "DOE",
+    "rsus",
+    "wage",
+    "Gehalt",
+    "base",
+    "equity",
+    "\u{212a}",
+    "ſ",
+    "ſalary",
+    "é",
+    "ü",
+    "Ü",
+    "•",
+    "–",
+    "_",
+    "İ",
+    "١",
+    "x",
+    "k",
+    "s",
+    " ",
+    " ",
+    ", ",
+    "|",
+    "-",
+    "\u{a0}",
+];
+
+fn line_of(pieces: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(PLACE_PIECES), 0..pieces).prop_map(|v| v.concat())
+}
+
+/// [`currency::PLACE_RULES`] as one Unicode set, as `location_currency` ran them before.
+fn location_currency_reference(first_line: &str) -> Option<&'static str> {
+    static SET: LazyLock<regex::RegexSet> = LazyLock::new(|| {
+        let pats = currency::PLACE_RULES.iter().map(|(_, alts)| format!(r"(?i)\b(?:{})\b", alts.join("|")));
+        regex::RegexSet::new(pats).unwrap()
+    });
+    let found: Vec<&str> = SET.matches(first_line).iter().map(|i| currency::PLACE_RULES[i].0).collect();
+    match found.as_slice() {
+        [] => Some("USD"),
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
+/// `re` (an ASCII pattern compiled with `(?i-u)`) compiled with Unicode `\b` and case folding.
+fn unicode_of(re: &Regex) -> Regex {
+    Regex::new(&format!("(?i){}", re.as_str().strip_prefix("(?i-u)").unwrap())).unwrap()
+}
+
+/// The premise of the ASCII images ([`crate::ascii`]) for the salary patterns run through them: no
+/// non-ASCII character but the Kelvin sign and the long s folds to one of their characters, and
+/// none of them has `_` or NUL.
+#[test]
+fn only_kelvin_and_long_s_fold_to_salary_pattern_chars() {
+    let ascii_places = currency::PLACE_RULES.iter().flat_map(|(_, alts)| alts.iter().copied().filter(|a| a.is_ascii()));
+    let chars: String = ascii_places.chain([candidate::POSITIVE.as_str(), candidate::STRONG.as_str()]).collect();
+    let mut distinct: Vec<char> = chars.chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(crate::ascii::non_ascii_folding_to(&distinct.iter().collect::<String>()), ['\u{17f}', '\u{212a}']);
+    assert!(!chars.contains(['_', '\0']));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn location_currency_equals_reference(t in line_of(10)) {
+        prop_assert_eq!(currency::location_currency(&t), location_currency_reference(&t), "{:?}", t);
+    }
+
+    #[test]
+    fn context_match_equals_unicode(t in line_of(8)) {
+        for re in [&*candidate::POSITIVE, &*candidate::STRONG] {
+            prop_assert_eq!(candidate::context_match(re, &t), unicode_of(re).is_match(&t), "{:?} {:?}", re.as_str(), t);
+        }
+    }
+}
