@@ -23,6 +23,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use memchr::memmem;
 
+use super::hn_header::header_fields;
 use crate::posting::{DateSource, Posting};
 use crate::text::{decode_entities, html_to_text};
 
@@ -173,62 +174,6 @@ pub fn posting_from_owned(c: HnComment, page: &HnPage) -> Posting {
     p.title = head.title;
     p.location = head.location;
     p
-}
-
-/// Company, role and location read from a `Company | Role | Location | ...` first line.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Header {
-    company: Option<String>,
-    title: Option<String>,
-    location: Option<String>,
-}
-
-/// Word stems that make a `|` field a role ("Senior Rust Engineer", "Tech Lead", "CTO").
-const ROLE_STEMS: &[&str] = &[
-    "engineer",
-    "developer",
-    "programmer",
-    "scientist",
-    "designer",
-    "architect",
-    "manager",
-    "lead",
-    "head",
-    "director",
-    "devops",
-    "sre",
-    "swe",
-    "sde",
-    "analyst",
-    "researcher",
-    "intern",
-    "cto",
-    "vp",
-    "administrator",
-    "consultant",
-    "specialist",
-    "fullstack",
-    "frontend",
-    "backend",
-    "founding",
-];
-const LOCATION_WORDS: &[&str] = &["remote", "onsite", "on-site", "on site", "hybrid", "in-office", "in office"];
-
-fn header_fields(first_line: &str) -> Header {
-    if !first_line.contains('|') {
-        return Header::default();
-    }
-    let fields: Vec<&str> = first_line.split('|').map(str::trim).collect();
-    let short = |s: &str| (!s.is_empty() && s.chars().count() <= 80).then(|| s.to_string());
-    let company = short(fields[0]);
-    let lowered: Vec<String> = fields.iter().skip(1).map(|f| f.to_lowercase()).collect();
-    let is_location = |l: &str| LOCATION_WORDS.iter().any(|w| l.contains(w));
-    let is_role =
-        |l: &str| l.split(|c: char| !c.is_alphanumeric()).any(|w| ROLE_STEMS.iter().any(|s| w.starts_with(s)));
-    let pick = |want: &dyn Fn(&str) -> bool| lowered.iter().position(|l| want(l)).and_then(|k| short(fields[k + 1]));
-    let title = pick(&|l| is_role(l) && !is_location(l));
-    let location = pick(&|l| is_location(l));
-    Header { company, title, location }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -619,23 +564,6 @@ mod tests {
             assert_eq!(page_title(html).as_deref(), Some(want), "{html}");
         }
         assert_eq!(page_title("<p>no title</p>"), None);
-    }
-
-    #[test]
-    fn header_lines() {
-        let h = header_fields("Acme Robotics | Berlin or REMOTE (EU) | Senior Rust Engineer | Full-time");
-        assert_eq!(h.company.as_deref(), Some("Acme Robotics"));
-        assert_eq!(h.title.as_deref(), Some("Senior Rust Engineer"));
-        assert_eq!(h.location.as_deref(), Some("Berlin or REMOTE (EU)"));
-        assert_eq!(header_fields("We are hiring engineers in Paris"), Header::default());
-        let h = header_fields("Symbolic Co | London | REMOTE, INTERNS, VISA | Tech Lead, SRE");
-        assert_eq!(
-            (h.title.as_deref(), h.location.as_deref()),
-            (Some("Tech Lead, SRE"), Some("REMOTE, INTERNS, VISA"))
-        );
-        assert_eq!(header_fields("Leadless Inc | Sales | Remote").title, None);
-        let long = format!("{} | Engineer", "x".repeat(81));
-        assert_eq!(header_fields(&long).company, None);
     }
 
     /// A modern row, shaped like 2021-09..2024-05 pages.

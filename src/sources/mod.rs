@@ -8,6 +8,7 @@
 
 pub mod audience;
 pub mod generic_html;
+mod hn_header;
 pub mod hn_html;
 pub mod jsonld;
 pub mod net;
