@@ -22,7 +22,7 @@ pub(super) fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
             f(w);
         } else {
             buf.clear();
-            buf.extend(w.chars().flat_map(char::to_lowercase));
+            push_lowercase(&mut buf, w);
             f(&buf);
         }
     });
@@ -57,7 +57,25 @@ fn tokens<'a>(s: &'a str, mut f: impl FnMut(&'a str, bool)) {
 
 /// `w` lowercased (char by char, as `char::to_lowercase`); borrowed when `plain` says it already is.
 fn lowercase(w: &str, plain: bool) -> Cow<'_, str> {
-    if plain { Cow::Borrowed(w) } else { Cow::Owned(w.chars().flat_map(char::to_lowercase).collect()) }
+    if plain {
+        Cow::Borrowed(w)
+    } else {
+        let mut out = String::with_capacity(w.len());
+        push_lowercase(&mut out, w);
+        Cow::Owned(out)
+    }
+}
+
+/// Appends `w` lowercased char by char, as `char::to_lowercase` does; an ASCII word (the capitalised
+/// words of a first line, mostly) in one copy and one ASCII pass, which is the same for ASCII.
+fn push_lowercase(out: &mut String, w: &str) {
+    if w.is_ascii() {
+        let start = out.len();
+        out.push_str(w);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.extend(w.chars().flat_map(char::to_lowercase));
+    }
 }
 
 /// The largest char boundary <= i.
@@ -73,4 +91,22 @@ pub(super) fn ceil_boundary(s: &str, mut i: usize) -> usize {
         i += 1;
     }
     i.min(s.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// The ASCII path gives what `char::to_lowercase` gives, char by char, as the other path does.
+        #[test]
+        fn push_lowercase_is_char_to_lowercase(w in "([A-Za-z0-9'-]|İ|Σ|É|\u{212a}|ß){0,12}") {
+            let mut out = String::from("x");
+            push_lowercase(&mut out, &w);
+            prop_assert_eq!(out, format!("x{}", w.chars().flat_map(char::to_lowercase).collect::<String>()));
+            prop_assert_eq!(lowercase(&w, false), w.chars().flat_map(char::to_lowercase).collect::<String>());
+        }
+    }
 }
