@@ -24,8 +24,15 @@
 #      host (virtio-balloon free page reporting, about 2 s after it is freed); a C program touching 256 MiB of fresh
 #      transparent huge pages took 0.03-0.06 s with no pause or 1 s of pause, and 0.34-0.74 s after 2-8 s
 #      (2026-12-04). Back-to-back runs measured a warm start that no cron job gets.
+# A yardstick of the host's speed in each round: the same pages compressed by two `zstd -1` processes at once (odd
+#      and even files, one core each), after the same pause. It is fixed work that none of our code touches, meant
+#      to show the host's spell: this VM's MB/s moved by up to ~1.4x between spells of an hour, with no steal to show
+#      for it. The summary gives each binary's median ratio of its MB/s to the yardstick's in the same round. Whether
+#      the yardstick tracks a slow spell is not shown yet: the runs since it was added (2026-12-04) were all in fast
+#      spells (yardstick 464-535 MB/s).
 # Knobs: JOBTREND_BENCH_RUNS (default 5); JOBTREND_BENCH_PAUSE (seconds of sleep before each run, default 5; 0 for
-#      back-to-back runs). Not run by CI. Skips (exit 0) when the pages are absent.
+#      back-to-back runs); JOBTREND_BENCH_YARDSTICK=0 leaves the yardstick out (it is also left out without `zstd`).
+#      Not run by CI. Skips (exit 0) when the pages are absent.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -52,11 +59,34 @@ if [ -f "$work/cleaned-at" ]; then
   if [ "$wait_s" -gt 0 ]; then echo "waiting ${wait_s} s: ext4 skips inodes deleted in the last 60 s" >&2; sleep "$wait_s"; fi
 fi
 cleanup() { rm -rf "$work"/data-*; sync; date +%s > "$work/cleaned-at"; }
+mapfile -d '' pages < <(find "$html" -type f \( -name '*.html' -o -name '*.htm' -o -name '*.html.gz' \) -print0 | sort -z)
+odd=(); even=()
+for k in "${!pages[@]}"; do if [ $((k % 2)) = 0 ]; then even+=("${pages[$k]}"); else odd+=("${pages[$k]}"); fi; done
+yardstick="${JOBTREND_BENCH_YARDSTICK:-1}"
+command -v zstd > /dev/null || yardstick=0
+# yardstick: prints the MB/s of two single-threaded `zstd -1` over the odd and even pages at once.
+yardstick() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  zstd -q -1 -T1 -c -- "${odd[@]}" > /dev/null &
+  zstd -q -1 -T1 -c -- "${even[@]}" > /dev/null
+  wait
+  t1=$(date +%s.%N)
+  awk -v b="$bytes" -v a="$t0" -v z="$t1" 'BEGIN {printf "%.1f", b / 1e6 / (z - a)}'
+}
 trap cleanup EXIT
 pause="${JOBTREND_BENCH_PAUSE:-5}"
 echo "input: $html, $bytes bytes; threads.json counts $want postings; $runs rounds, ${pause} s pause before each run; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 : > "$work/results.tsv"
+: > "$work/yardstick.txt"
 for r in $(seq 1 "$runs"); do
+  ys='-'
+  if [ "$yardstick" != 0 ]; then
+    sleep "$pause"
+    ys=$(yardstick)
+    echo "$ys" >> "$work/yardstick.txt"
+    printf 'round %s yardstick (two zstd -1 at once): %s MB/s\n' "$r" "$ys"
+  fi
   order=("${bins[@]}")
   [ $((r % 2)) = 0 ] && [ "${#bins[@]}" = 2 ] && order=("${bins[1]}" "${bins[0]}")
   for i in "${!order[@]}"; do
@@ -70,12 +100,12 @@ for r in $(seq 1 "$runs"); do
     new=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['new'])" "$work/out.json")
     [ "$want" = '?' ] || [ "$new" = "$want" ] || { echo "FAIL: $b stored $new postings, threads.json says $want" >&2; exit 1; }
     mbs=$(awk -v b="$bytes" -v w="$wall" 'BEGIN {printf "%.1f", b / 1e6 / w}')
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$b" "$wall" "$user" "$sys" "$rss" "$mbs" "$steal" >> "$work/results.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$b" "$wall" "$user" "$sys" "$rss" "$mbs" "$steal" "$ys" >> "$work/results.tsv"
     printf 'round %s %s: %s s wall, %s s user, %s s sys, %s MiB peak, %s MB/s, %s postings, %s s stolen by the host\n' \
       "$r" "$b" "$wall" "$user" "$sys" "$((rss / 1024))" "$mbs" "$new" "$steal"
   done
 done
-python3 - "$work/results.tsv" <<'PY'
+python3 - "$work/results.tsv" "$work/yardstick.txt" <<'PY'
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
 for b in dict.fromkeys(r[0] for r in rows):
@@ -83,4 +113,10 @@ for b in dict.fromkeys(r[0] for r in rows):
     cpu = [float(r[2]) + float(r[3]) for r in rows if r[0] == b]
     steal = [float(r[6]) for r in rows if r[0] == b]
     print(f"{b}: best {max(mbs):.1f} MB/s, median {statistics.median(mbs):.1f} MB/s, median CPU {statistics.median(cpu):.2f} s, median steal {statistics.median(steal):.2f} s; target 150 MB/s: {'met' if statistics.median(mbs) >= 150 else 'NOT met'}")
+    ratios = [float(r[5]) / float(r[7]) for r in rows if r[0] == b and r[7] != "-"]
+    if ratios:
+        print(f"{b}: median ratio to the yardstick {statistics.median(ratios):.3f} (its MB/s over two zstd -1's in the same round)")
+ys = [float(l) for l in open(sys.argv[2]) if l.strip()]
+if ys:
+    print(f"yardstick: {min(ys):.1f}-{max(ys):.1f} MB/s, median {statistics.median(ys):.1f}")
 PY
