@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use crate::dedup::{Dedup, PairCount, Status};
 use crate::index::{IndexError, IndexPart, PartProblem};
 use crate::keywords::Taxonomy;
-use crate::predictions::{self, ClaimCollector, ClaimData, Evaluation, PostingFacts, Prediction};
+use crate::predictions::{self, ClaimCollector, ClaimData, Evaluation, MonthRows, Prediction, Vocabulary};
 
 pub mod open;
 pub mod read;
@@ -265,7 +265,9 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
         let plan = state.resolve(sel);
         out.note_plan(&set.parts, plan.as_ref());
         let ctx = read::Context::new(tax).with_plan(plan.as_ref());
-        let mut collectors: Vec<ClaimCollector> = wants.predictions.iter().map(ClaimCollector::new).collect();
+        let vocab = Vocabulary::new(&wants.predictions);
+        let mut collectors: Vec<ClaimCollector> =
+            wants.predictions.iter().map(|p| ClaimCollector::with_vocabulary(p, &vocab)).collect();
         let mut months: BTreeMap<&str, Vec<&IndexPart>> = BTreeMap::new();
         for p in &set.parts {
             months.entry(p.month.as_str()).or_default().push(p);
@@ -274,16 +276,16 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
         // A few months at a time, read in parallel, fed to the collectors in month order.
         let batch = rayon::current_num_threads().max(1) * 2;
         for chunk in months.chunks(batch) {
-            let results: Vec<(Counted, Vec<read::Row>)> = chunk
+            let results: Vec<(Counted, MonthRows)> = chunk
                 .par_iter()
                 .map(|(month, parts)| {
                     let Some(df) = ctx.read_month(parts, sel, &problems) else { return Default::default() };
-                    (count(month, &df), read::rows(&df).unwrap_or_default())
+                    (count(month, &df), read::month_rows(&df, &vocab).unwrap_or_default())
                 })
                 .collect();
             for ((month, _), (cells, rows)) in chunk.iter().zip(results) {
                 out.merge(month, cells);
-                feed(&mut collectors, month, &rows);
+                collectors.par_iter_mut().for_each(|c| c.add_month(month, &rows));
             }
         }
         out.claims =
@@ -538,22 +540,6 @@ fn count_frame(
         cells.entry(source.to_string()).or_insert_with(|| Cell::new(n_keywords)).merge(cell);
     }
     Ok(cells)
-}
-
-/// Feeds one month's rows (id order) to every claim's collector, claims in parallel.
-fn feed(collectors: &mut [ClaimCollector], month: &str, rows: &[read::Row]) {
-    collectors.par_iter_mut().for_each(|c| {
-        for r in rows {
-            c.add(&PostingFacts {
-                source: &r.source,
-                month,
-                keywords: &r.keywords,
-                roles: &r.roles,
-                salary: r.salary.as_ref().map(|(a, cur)| (*a, cur.as_str())),
-                seniority: &r.seniority,
-            });
-        }
-    });
 }
 
 /// What the dataset holds, to explain an empty selection.

@@ -3,7 +3,8 @@
 //! In: the [`IndexPart`]s of one month. Out: one DataFrame of their rows (selected sources only,
 //! id order when the claims need it), or `None` when nothing could be read. An index file that
 //! cannot be read is rebuilt from its postings part; a postings part that cannot be read either is
-//! reported once (path and reason) and skipped.
+//! reported once (path and reason) and skipped. The claim collectors take a month's rows as [`month_rows`]
+//! (names numbered by the claims' [`Vocabulary`]), the sample reader as [`rows`].
 //!
 //! With a duplicates [`Plan`]: reposts are left out and a Boolean column [`COPY`] marks the
 //! copies of a job another source holds (the caller counts them apart).
@@ -18,6 +19,7 @@ use super::Selection;
 use crate::dedup::{Plan, Status};
 use crate::index::{self, IndexPart, PartData, PartProblem};
 use crate::keywords::{Matcher, Taxonomy};
+use crate::predictions::{MonthRows, Vocabulary};
 
 /// Columns read for keyword counts, with roles and salaries, and for the claims (id order).
 const BASE: &[&str] = &["source", "keywords"];
@@ -194,4 +196,24 @@ pub fn rows(df: &DataFrame) -> Result<Vec<Row>, PolarsError> {
             },
         })
         .collect())
+}
+
+/// The rows of a month frame read with the fact columns, in its order, numbered by `vocab` for the claim
+/// collectors ([`crate::predictions::ClaimCollector::add_month`]); the same facts as [`rows`] gives.
+pub fn month_rows(df: &DataFrame, vocab: &Vocabulary) -> Result<MonthRows, PolarsError> {
+    let source = df.column("source")?.str()?;
+    let kw = Lists::new(df.column("keywords")?.list()?)?;
+    let roles = Lists::new(df.column("roles")?.list()?)?;
+    let seniority = df.column("seniority")?.str()?;
+    let (annual, currency) = (df.column("salary_annual")?.f64()?, df.column("salary_currency")?.str()?);
+    let mut out = MonthRows::default();
+    for i in 0..df.height() {
+        let salary = match (annual.get(i), currency.get(i)) {
+            (Some(a), Some(c)) => Some((a, c)),
+            _ => None,
+        };
+        let (src, sen) = (source.get(i).unwrap_or(""), seniority.get(i).unwrap_or(""));
+        out.push(vocab, src, kw.row(i), roles.row(i), salary, sen);
+    }
+    Ok(out)
 }

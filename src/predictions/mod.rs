@@ -53,6 +53,7 @@
 //!   Holm-adjusted p < [`ALPHA`], else it becomes inconclusive with a remark. Intervals and by-source rows are
 //!   unadjusted.
 
+mod collector;
 mod compare;
 pub mod firth;
 mod premium;
@@ -68,6 +69,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub use crate::posting::{month_index, month_name};
+pub use collector::{ClaimCollector, MonthRows, PostingFacts, Vocabulary, collect};
 pub use verdict::{ClaimWindow, Evaluation, Heterogeneity, SeriesPoint, SourceRow, evaluate, evaluate_all};
 
 /// Family-wise significance level for verdicts (after Holm).
@@ -645,110 +647,6 @@ pub fn validate(preds: &[Prediction], known_keyword_ids: &[&str]) -> Result<(), 
         }
     }
     Ok(())
-}
-
-/// What [`collect`] needs to know about one posting.
-#[derive(Debug, Clone, Copy)]
-pub struct PostingFacts<'a> {
-    /// Source of the posting (`hn`, `greenhouse`, ...).
-    pub source: &'a str,
-    /// `YYYY-MM`.
-    pub month: &'a str,
-    /// Matched keyword ids.
-    pub keywords: &'a [String],
-    /// Classified roles.
-    pub roles: &'a [String],
-    /// `(annual salary, currency)` when the posting states one.
-    pub salary: Option<(f64, &'a str)>,
-    /// Seniority label from the title ("" when unknown).
-    pub seniority: &'a str,
-}
-
-/// Builds a claim's [`ClaimData`] from per-posting facts: applies the population filters (`among`,
-/// `within_roles`), counts postings, hits and than-hits per source and month, and keeps salaries (premium
-/// claims). Points come out sorted by (source, month). The window is *not* applied here (evaluation does it).
-pub fn collect<'a>(pred: &Prediction, postings: impl IntoIterator<Item = PostingFacts<'a>>) -> ClaimData {
-    let mut c = ClaimCollector::new(pred);
-    for f in postings {
-        c.add(&f);
-    }
-    c.finish()
-}
-
-/// [`collect`] one posting at a time, for callers that stream postings (or their index rows) and
-/// never hold them all.
-#[derive(Debug, Clone)]
-pub struct ClaimCollector {
-    pred: Prediction,
-    /// source → month → (postings, hits, than-hits). Nested so that counting a posting looks the
-    /// cell up by `&str` and allocates only for a new source or month (this runs per posting per claim).
-    counts: std::collections::BTreeMap<String, std::collections::BTreeMap<String, (u64, u64, u64)>>,
-    salaries: Vec<SalaryObs>,
-}
-
-impl ClaimCollector {
-    pub fn new(pred: &Prediction) -> Self {
-        ClaimCollector { pred: pred.clone(), counts: Default::default(), salaries: Vec::new() }
-    }
-
-    /// Counts one posting (if it is in the claim's population).
-    pub fn add(&mut self, f: &PostingFacts<'_>) {
-        let pred = &self.pred;
-        let any = |have: &[String], want: &[String]| want.iter().any(|w| have.contains(w));
-        if !pred.among.is_empty() && !any(f.keywords, &pred.among) {
-            return;
-        }
-        if !pred.within_roles.is_empty() && !any(f.roles, &pred.within_roles) {
-            return;
-        }
-        let hit = any(f.keywords, &pred.keywords) || any(f.roles, &pred.roles);
-        let than = any(f.keywords, &pred.than) || any(f.roles, &pred.than_roles);
-        let months = match self.counts.get_mut(f.source) {
-            Some(m) => m,
-            None => self.counts.entry(f.source.to_string()).or_default(),
-        };
-        let e = match months.get_mut(f.month) {
-            Some(e) => e,
-            None => months.entry(f.month.to_string()).or_default(),
-        };
-        e.0 += 1;
-        e.1 += hit as u64;
-        e.2 += than as u64;
-        if pred.kind == Kind::Premium
-            && let Some((annual, currency)) = f.salary
-            && annual.is_finite()
-            && annual > 0.0
-        {
-            self.salaries.push(SalaryObs {
-                source: f.source.to_string(),
-                month: f.month.to_string(),
-                annual,
-                currency: currency.to_string(),
-                seniority: f.seniority.to_string(),
-                treated: hit,
-            });
-        }
-    }
-
-    pub fn finish(self) -> ClaimData {
-        let comparative = matches!(self.pred.kind, Kind::Above | Kind::AsCommonAs);
-        ClaimData {
-            months: self
-                .counts
-                .into_iter()
-                .flat_map(|(source, months)| {
-                    months.into_iter().map(move |(month, (postings, hits, than))| MonthPoint {
-                        source: source.clone(),
-                        month,
-                        postings,
-                        hits,
-                        than_hits: comparative.then_some(than),
-                    })
-                })
-                .collect(),
-            salaries: self.salaries,
-        }
-    }
 }
 
 #[cfg(test)]
