@@ -27,9 +27,10 @@
 # A yardstick of the host's speed in each round: the same pages compressed by two `zstd -1` processes at once (odd
 #      and even files, one core each), after the same pause. It is fixed work that none of our code touches, meant
 #      to show the host's spell: this VM's MB/s moved by up to ~1.4x between spells of an hour, with no steal to show
-#      for it. The summary gives each binary's median ratio of its MB/s to the yardstick's in the same round. Whether
-#      the yardstick tracks a slow spell is not shown yet: the runs since it was added (2026-12-04) were all in fast
-#      spells (yardstick 464-535 MB/s).
+#      for it. The summary gives each binary's median ratio of its MB/s to the yardstick's in the same round. It is a
+#      rough guide, not a correction: in the three runs of 2026-12-04 it moved by up to 1.6x between rounds of one run
+#      (343.7-561.1 MB/s) while the ingest moved by 1.3x (139.8-176.8), and whether it tracks a slow spell of an hour
+#      is not shown yet.
 # Knobs: JOBTREND_BENCH_RUNS (default 5); JOBTREND_BENCH_PAUSE (seconds of sleep before each run, default 5; 0 for
 #      back-to-back runs); JOBTREND_BENCH_YARDSTICK=0 leaves the yardstick out (it is also left out without `zstd`).
 #      Not run by CI. Skips (exit 0) when the pages are absent.
