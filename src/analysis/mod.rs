@@ -248,7 +248,7 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
     let problems = Mutex::new(set.problems.clone());
     let mut out = Analysis { fp: set.fp.clone(), ..Default::default() };
     let count = |month: &str, df: &DataFrame| -> Counted {
-        split_count(df, &ids, n_kw, wants.facts || claims).unwrap_or_else(|e| {
+        split_count(df, &ids, n_kw, wants.facts).unwrap_or_else(|e| {
             let path = PathBuf::from(format!("index month={month}"));
             problems.lock().expect("not poisoned").push(PartProblem { path, reason: e.to_string() });
             Counted::default()

@@ -25,7 +25,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let sel = Selection { sources: args.source.clone(), dedup: args.dedup, ..Default::default() };
-    let a = match super::analyse(&cli.data, &tax, &sel, &Wants { facts: true, predictions: preds })? {
+    let a = match super::analyse(&cli.data, &tax, &sel, &Wants { facts: false, predictions: preds })? {
         Ok(a) => a,
         Err(code) => return Ok(code),
     };
