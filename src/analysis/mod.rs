@@ -279,7 +279,11 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
             let results: Vec<(Counted, MonthRows)> = chunk
                 .par_iter()
                 .map(|(month, parts)| {
-                    let Some(df) = ctx.read_month(parts, sel, &problems) else { return Default::default() };
+                    // The cells' salaries are promised in id order; the claims put their own salaries in id
+                    // order, so without facts (`check`) the month is not sorted.
+                    let Some(df) = ctx.read_month(parts, sel, &problems, wants.facts) else {
+                        return Default::default();
+                    };
                     (count(month, &df), read::month_rows(&df, &vocab).unwrap_or_default())
                 })
                 .collect();

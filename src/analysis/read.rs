@@ -82,13 +82,14 @@ impl<'a> Context<'a> {
         filtered(df).map_err(|e| problem(&p.postings, &e.to_string()))
     }
 
-    /// The rows of one month's parts with the fact columns (selected sources), in id order: the
-    /// order the claims see postings in, whatever the split into parts.
+    /// The rows of one month's parts with the fact columns (selected sources); with `id_order`, sorted by id
+    /// (the order of the cells' salaries, whatever the split into parts), else as stored.
     pub fn read_month(
         &self,
         parts: &[&IndexPart],
         sel: &Selection,
         problems: &Mutex<Vec<PartProblem>>,
+        id_order: bool,
     ) -> Option<DataFrame> {
         let mut frames = Vec::with_capacity(parts.len());
         for p in parts {
@@ -100,6 +101,9 @@ impl<'a> Context<'a> {
         let mut df = frames.pop()?;
         for f in frames.iter().rev() {
             df.vstack_mut(f).ok()?;
+        }
+        if !id_order {
+            return Some(df);
         }
         df.sort(["id"], SortMultipleOptions::default()).ok()
     }
@@ -201,7 +205,7 @@ pub fn rows(df: &DataFrame) -> Result<Vec<Row>, PolarsError> {
 /// The rows of a month frame read with the fact columns, in its order, numbered by `vocab` for the claim
 /// collectors ([`crate::predictions::ClaimCollector::add_month`]); the same facts as [`rows`] gives.
 pub fn month_rows(df: &DataFrame, vocab: &Vocabulary) -> Result<MonthRows, PolarsError> {
-    let source = df.column("source")?.str()?;
+    let (id, source) = (df.column("id")?.str()?, df.column("source")?.str()?);
     let kw = Lists::new(df.column("keywords")?.list()?)?;
     let roles = Lists::new(df.column("roles")?.list()?)?;
     let seniority = df.column("seniority")?.str()?;
@@ -213,7 +217,7 @@ pub fn month_rows(df: &DataFrame, vocab: &Vocabulary) -> Result<MonthRows, Polar
             _ => None,
         };
         let (src, sen) = (source.get(i).unwrap_or(""), seniority.get(i).unwrap_or(""));
-        out.push(vocab, src, kw.row(i), roles.row(i), salary, sen);
+        out.push(vocab, id.get(i).unwrap_or(""), src, kw.row(i), roles.row(i), salary, sen);
     }
     Ok(out)
 }

@@ -11,6 +11,9 @@
 //! holds a month's rows with their names turned into small numbers once ([`Vocabulary`]: only the names some claim
 //! lists, since no other name can decide anything), and each collector turns its lists into a flag table once, so a
 //! row costs a table look-up per keyword. Both ways give the same data (a proptest in this module checks it).
+//! A premium claim keeps its salaries in id order (its bootstrap resamples them by position), so a month's rows
+//! may come in any order: `check` no longer sorts every month by id (on 100 copies of the HN index: 6.9 to 5.9 s,
+//! peak RSS 383 to 223 MiB, the same output).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -68,20 +71,24 @@ impl ClaimCollector {
         ClaimCollector { flags: Flags::new(pred, vocab), ..ClaimCollector::new(pred) }
     }
 
-    /// Counts one month's rows, as [`ClaimCollector::add`] of each row in turn would. Needs a collector made by
+    /// Counts one month's rows, as [`ClaimCollector::add`] of each row in turn would with the rows in id order
+    /// (the counts do not depend on the order; a premium claim's salaries are kept in id order, rows with equal
+    /// ids in the order given). Needs a collector made by
     /// [`ClaimCollector::with_vocabulary`] with the vocabulary the rows were numbered by.
     pub fn add_month(&mut self, month: &str, rows: &MonthRows) {
         let pred = &self.pred;
         let (need_among, need_within) = (!pred.among.is_empty(), !pred.within_roles.is_empty());
         let premium = pred.kind == Kind::Premium;
         let mut cells = vec![(0u64, 0u64, 0u64); rows.sources.len()];
-        let mut salaried = rows.salaried.iter().peekable();
+        let mut salaried = rows.salaried.iter().enumerate().peekable();
+        // Salaried rows the claim keeps: (index into `rows.salaried`, hit).
+        let mut kept: Vec<(usize, bool)> = Vec::new();
         for i in 0..rows.len() {
             let kw =
                 MonthRows::span(&rows.kw_end, i).fold(0u8, |a, j| a | self.flags.keywords[rows.keywords[j] as usize]);
             let role =
                 MonthRows::span(&rows.role_end, i).fold(0u8, |a, j| a | self.flags.roles[rows.roles[j] as usize]);
-            let obs = salaried.next_if(|s| s.0 as usize == i);
+            let obs = salaried.next_if(|(_, s)| s.row as usize == i);
             if (need_among && kw & AMONG == 0) || (need_within && role & WITHIN == 0) {
                 continue;
             }
@@ -90,16 +97,21 @@ impl ClaimCollector {
             cell.0 += 1;
             cell.1 += hit as u64;
             cell.2 += than as u64;
-            if let Some((_, annual, currency, seniority)) = obs.filter(|o| premium && o.1.is_finite() && o.1 > 0.0) {
-                self.salaries.push(SalaryObs {
-                    source: rows.sources[rows.source[i] as usize].clone(),
-                    month: month.to_string(),
-                    annual: *annual,
-                    currency: currency.clone(),
-                    seniority: seniority.clone(),
-                    treated: hit,
-                });
+            if let Some((k, _)) = obs.filter(|(_, o)| premium && o.annual.is_finite() && o.annual > 0.0) {
+                kept.push((k, hit));
             }
+        }
+        kept.sort_by(|a, b| rows.salaried[a.0].id.cmp(&rows.salaried[b.0].id));
+        for (k, hit) in kept {
+            let o = &rows.salaried[k];
+            self.salaries.push(SalaryObs {
+                source: rows.sources[rows.source[o.row as usize] as usize].clone(),
+                month: month.to_string(),
+                annual: o.annual,
+                currency: o.currency.clone(),
+                seniority: o.seniority.clone(),
+                treated: hit,
+            });
         }
         for (source, cell) in rows.sources.iter().zip(cells).filter(|(_, c)| c.0 > 0) {
             let e = self.counts.entry(source.clone()).or_default().entry(month.to_string()).or_default();
@@ -217,8 +229,8 @@ pub struct MonthRows {
     kw_end: Vec<u32>,
     roles: Vec<u32>,
     role_end: Vec<u32>,
-    /// Rows with a stated salary: (row, annual, currency, seniority).
-    salaried: Vec<(u32, f64, String, String)>,
+    /// Rows with a stated salary, in row order.
+    salaried: Vec<Salaried>,
 }
 
 impl MonthRows {
@@ -231,10 +243,13 @@ impl MonthRows {
         self.source.is_empty()
     }
 
-    /// Appends one row.
+    /// Appends one row. `id`: the posting's id (a premium claim keeps salaries in id order, whatever the order
+    /// of the rows).
+    #[allow(clippy::too_many_arguments)]
     pub fn push<'a>(
         &mut self,
         vocab: &Vocabulary,
+        id: &str,
         source: &str,
         keywords: impl IntoIterator<Item = &'a str>,
         roles: impl IntoIterator<Item = &'a str>,
@@ -255,7 +270,8 @@ impl MonthRows {
         self.roles.extend(roles.into_iter().filter_map(|r| vocab.role(r)));
         self.role_end.push(self.roles.len() as u32);
         if let Some((annual, currency)) = salary {
-            self.salaried.push((row, annual, currency.to_string(), seniority.to_string()));
+            let (id, currency, seniority) = (id.to_string(), currency.to_string(), seniority.to_string());
+            self.salaried.push(Salaried { row, id, annual, currency, seniority });
         }
     }
 
@@ -263,6 +279,16 @@ impl MonthRows {
         let a = if i == 0 { 0 } else { ends[i - 1] as usize };
         a..ends[i] as usize
     }
+}
+
+/// A row with a stated salary.
+#[derive(Debug, Clone)]
+struct Salaried {
+    row: u32,
+    id: String,
+    annual: f64,
+    currency: String,
+    seniority: String,
 }
 
 /// A claim's lists as flags per vocabulary number.
@@ -319,15 +345,16 @@ mod tests {
         })
     }
 
-    /// (source, month, keywords, roles, salary, seniority)
-    type Row = (String, String, Vec<String>, Vec<String>, Option<(f64, String)>, String);
+    /// (source, month, keywords, roles, salary, seniority, id)
+    type Row = (String, String, Vec<String>, Vec<String>, Option<(f64, String)>, String, String);
 
     fn row() -> impl Strategy<Value = Row> {
         let salary = prop::option::of((prop::sample::select(vec![0.0, -1.0, f64::NAN, 50e3, 120e3]), "[A-Z]{3}"));
         let source = prop::sample::select(vec!["hn", "greenhouse", "lever"]).prop_map(str::to_string);
         let month = prop::sample::select(vec!["2024-01", "2024-02", "2024-03"]).prop_map(str::to_string);
         let seniority = prop::sample::select(vec!["", "senior", "junior"]).prop_map(str::to_string);
-        (source, month, names(), names(), salary, seniority)
+        // Few ids, so that some repeat.
+        (source, month, names(), names(), salary, seniority, "[a-c]{1,2}")
     }
 
     proptest! {
@@ -336,12 +363,14 @@ mod tests {
             preds in prop::collection::vec(prediction(), 1..4),
             mut rows in prop::collection::vec(row(), 0..40),
         ) {
-            // `check` feeds months in order, rows of a month in the dataset's order.
+            // Months in order, rows of a month in any order; the reference takes them by id (stable).
             rows.sort_by(|a, b| a.1.cmp(&b.1));
+            let mut by_id = rows.clone();
+            by_id.sort_by(|a, b| (&a.1, &a.6).cmp(&(&b.1, &b.6)));
             let vocab = Vocabulary::new(&preds);
             for pred in &preds {
                 let mut one = ClaimCollector::new(pred);
-                for r in &rows {
+                for r in &by_id {
                     let salary = r.4.as_ref().map(|(a, c)| (*a, c.as_str()));
                     one.add(&PostingFacts {
                         source: &r.0, month: &r.1, keywords: &r.2, roles: &r.3, salary, seniority: &r.5,
@@ -353,7 +382,7 @@ mod tests {
                     for r in chunk {
                         let kw = r.2.iter().map(String::as_str);
                         let roles = r.3.iter().map(String::as_str);
-                        m.push(&vocab, &r.0, kw, roles, r.4.as_ref().map(|(a, c)| (*a, c.as_str())), &r.5);
+                        m.push(&vocab, &r.6, &r.0, kw, roles, r.4.as_ref().map(|(a, c)| (*a, c.as_str())), &r.5);
                     }
                     by_month.add_month(&chunk[0].1, &m);
                 }
