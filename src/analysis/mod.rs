@@ -9,7 +9,8 @@
 //! Nothing here reads posting text: [`crate::index::ensure_index`] matches the parts that have
 //! no index file yet, then the index is read one month at a time (parts of a month in parallel),
 //! so memory is bounded by the aggregates and the largest month, not by the corpus. Within a
-//! month, rows are taken in id order, so the result does not depend on how parts are split.
+//! month, the result does not depend on how parts are split: counts do not depend on order, and a premium
+//! claim keeps its salaries in id order ([`crate::predictions::MonthRows`]).
 //! Damaged parts are skipped and listed in [`Analysis::problems`] (the caller says so and exits 1).
 //!
 //! Duplicates ([`crate::dedup`], [`Selection::dedup`]): a copy of a job another selected source
@@ -92,7 +93,8 @@ pub struct Cell {
     pub keywords: Vec<u64>,
     /// Postings in each role of [`crate::roles::ROLES`] (with [`Wants::facts`]).
     pub roles: Vec<u64>,
-    /// Stated salaries `(annual, currency)`, in id order (with [`Wants::facts`]).
+    /// Stated salaries `(annual, currency)`, in the order the index holds them (with [`Wants::facts`]; the salary
+    /// tables take medians, so no order is promised).
     pub salaries: Vec<(f64, String)>,
 }
 
@@ -279,11 +281,7 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
             let results: Vec<(Counted, MonthRows)> = chunk
                 .par_iter()
                 .map(|(month, parts)| {
-                    // The cells' salaries are promised in id order; the claims put their own salaries in id
-                    // order, so without facts (`check`) the month is not sorted.
-                    let Some(df) = ctx.read_month(parts, sel, &problems, wants.facts) else {
-                        return Default::default();
-                    };
+                    let Some(df) = ctx.read_month(parts, sel, &problems) else { return Default::default() };
                     (count(month, &df), read::month_rows(&df, &vocab).unwrap_or_default())
                 })
                 .collect();

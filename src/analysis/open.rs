@@ -84,7 +84,7 @@ pub fn analyse_open(
     let per_month: Vec<BTreeMap<(i32, String), Cell>> = months
         .par_iter()
         .map(|(month, parts)| {
-            let Some(df) = ctx.read_month(parts, &read_sel, &problems, true) else { return BTreeMap::new() };
+            let Some(df) = ctx.read_month(parts, &read_sel, &problems) else { return BTreeMap::new() };
             count(&df, month, &lives, &ids, n_kw, wants.facts, (lo, hi)).unwrap_or_else(|e| {
                 let path = std::path::PathBuf::from(format!("index month={month}"));
                 problems.lock().expect("not poisoned").push(crate::index::PartProblem { path, reason: e.to_string() });
