@@ -46,7 +46,8 @@ bin="${JOBTREND_BIN:-${CARGO_TARGET_DIR:-$here/target}/release/jobtrend}"
 [ -x "$bin" ] || { echo "no release binary at $bin (cargo test --release --no-run)" >&2; exit 2; }
 bins=("$bin")
 [ -n "${JOBTREND_BIN_BASE:-}" ] && bins+=("$JOBTREND_BIN_BASE")
-bytes=$(find "$html" -type f \( -name '*.html' -o -name '*.htm' -o -name '*.html.gz' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
+mapfile -d '' pages < <(find "$html" -type f \( -name '*.html' -o -name '*.htm' -o -name '*.html.gz' \) -print0 | sort -z)
+bytes=$(stat -c '%s' -- "${pages[@]}" | awk '{s+=$1} END {print s}')
 want=$(python3 -c "import json,sys; print(sum(t.get('postings', 0) for t in json.load(open(sys.argv[1]))))" \
   "$html/../threads.json" 2>/dev/null || echo '?')
 # The `steal` column of the machine's line in /proc/stat (USER_HZ ticks over all cores); 0 where it is absent.
@@ -60,7 +61,6 @@ if [ -f "$work/cleaned-at" ]; then
   if [ "$wait_s" -gt 0 ]; then echo "waiting ${wait_s} s: ext4 skips inodes deleted in the last 60 s" >&2; sleep "$wait_s"; fi
 fi
 cleanup() { rm -rf "$work"/data-*; sync; date +%s > "$work/cleaned-at"; }
-mapfile -d '' pages < <(find "$html" -type f \( -name '*.html' -o -name '*.htm' -o -name '*.html.gz' \) -print0 | sort -z)
 odd=(); even=()
 for k in "${!pages[@]}"; do if [ $((k % 2)) = 0 ]; then even+=("${pages[$k]}"); else odd+=("${pages[$k]}"); fi; done
 yardstick="${JOBTREND_BENCH_YARDSTICK:-1}"

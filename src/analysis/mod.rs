@@ -269,7 +269,7 @@ pub fn analyse(data: &Path, tax: &Taxonomy, sel: &Selection, wants: &Wants) -> R
         let ctx = read::Context::new(tax).with_plan(plan.as_ref());
         let vocab = Vocabulary::new(&wants.predictions);
         let mut collectors: Vec<ClaimCollector> =
-            wants.predictions.iter().map(|p| ClaimCollector::with_vocabulary(p, &vocab)).collect();
+            wants.predictions.iter().map(|p| ClaimCollector::new(p, &vocab)).collect();
         let mut months: BTreeMap<&str, Vec<&IndexPart>> = BTreeMap::new();
         for p in &set.parts {
             months.entry(p.month.as_str()).or_default().push(p);

@@ -179,23 +179,44 @@ pub struct Row {
     pub salary: Option<(f64, String)>,
 }
 
+/// The fact columns of a month frame, as [`rows`] and [`month_rows`] read them.
+struct FactColumns<'a> {
+    source: &'a StringChunked,
+    keywords: Lists,
+    roles: Lists,
+    seniority: &'a StringChunked,
+    annual: &'a Float64Chunked,
+    currency: &'a StringChunked,
+}
+
+impl<'a> FactColumns<'a> {
+    fn new(df: &'a DataFrame) -> Result<Self, PolarsError> {
+        Ok(FactColumns {
+            source: df.column("source")?.str()?,
+            keywords: Lists::new(df.column("keywords")?.list()?)?,
+            roles: Lists::new(df.column("roles")?.list()?)?,
+            seniority: df.column("seniority")?.str()?,
+            annual: df.column("salary_annual")?.f64()?,
+            currency: df.column("salary_currency")?.str()?,
+        })
+    }
+
+    /// Row `i`'s `(annual, currency)` when both are stated.
+    fn salary(&self, i: usize) -> Option<(f64, &str)> {
+        self.annual.get(i).zip(self.currency.get(i))
+    }
+}
+
 /// The rows of a month frame read with the fact columns, in its order.
 pub fn rows(df: &DataFrame) -> Result<Vec<Row>, PolarsError> {
-    let source = df.column("source")?.str()?;
-    let kw = Lists::new(df.column("keywords")?.list()?)?;
-    let roles = Lists::new(df.column("roles")?.list()?)?;
-    let seniority = df.column("seniority")?.str()?;
-    let (annual, currency) = (df.column("salary_annual")?.f64()?, df.column("salary_currency")?.str()?);
+    let f = FactColumns::new(df)?;
     Ok((0..df.height())
         .map(|i| Row {
-            source: source.get(i).unwrap_or("").to_string(),
-            keywords: kw.row(i).map(str::to_string).collect(),
-            roles: roles.row(i).map(str::to_string).collect(),
-            seniority: seniority.get(i).unwrap_or("").to_string(),
-            salary: match (annual.get(i), currency.get(i)) {
-                (Some(a), Some(c)) => Some((a, c.to_string())),
-                _ => None,
-            },
+            source: f.source.get(i).unwrap_or("").to_string(),
+            keywords: f.keywords.row(i).map(str::to_string).collect(),
+            roles: f.roles.row(i).map(str::to_string).collect(),
+            seniority: f.seniority.get(i).unwrap_or("").to_string(),
+            salary: f.salary(i).map(|(a, c)| (a, c.to_string())),
         })
         .collect())
 }
@@ -203,19 +224,12 @@ pub fn rows(df: &DataFrame) -> Result<Vec<Row>, PolarsError> {
 /// The rows of a month frame read with the fact columns, in its order, numbered by `vocab` for the claim
 /// collectors ([`crate::predictions::ClaimCollector::add_month`]); the same facts as [`rows`] gives.
 pub fn month_rows(df: &DataFrame, vocab: &Vocabulary) -> Result<MonthRows, PolarsError> {
-    let (id, source) = (df.column("id")?.str()?, df.column("source")?.str()?);
-    let kw = Lists::new(df.column("keywords")?.list()?)?;
-    let roles = Lists::new(df.column("roles")?.list()?)?;
-    let seniority = df.column("seniority")?.str()?;
-    let (annual, currency) = (df.column("salary_annual")?.f64()?, df.column("salary_currency")?.str()?);
+    let (f, id) = (FactColumns::new(df)?, df.column("id")?.str()?);
     let mut out = MonthRows::default();
     for i in 0..df.height() {
-        let salary = match (annual.get(i), currency.get(i)) {
-            (Some(a), Some(c)) => Some((a, c)),
-            _ => None,
-        };
-        let (src, sen) = (source.get(i).unwrap_or(""), seniority.get(i).unwrap_or(""));
-        out.push(vocab, id.get(i).unwrap_or(""), src, kw.row(i), roles.row(i), salary, sen);
+        let (source, seniority) = (f.source.get(i).unwrap_or(""), f.seniority.get(i).unwrap_or(""));
+        let (keywords, roles) = (f.keywords.row(i), f.roles.row(i));
+        out.push(vocab, id.get(i).unwrap_or(""), source, keywords, roles, f.salary(i), seniority);
     }
     Ok(out)
 }

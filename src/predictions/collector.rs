@@ -1,16 +1,16 @@
-//! Counting claims' data: per-posting facts in, each claim's [`ClaimData`] out.
+//! Counting claims' data: a month of index rows at a time in, each claim's [`ClaimData`] out.
 //!
-//! In: a claim ([`Prediction`]) and the facts of postings, one at a time ([`PostingFacts`], through [`collect`] or
-//! [`ClaimCollector::add`]) or a month of index rows at once ([`MonthRows`], through [`ClaimCollector::add_month`]).
-//! Out: postings, hits and than-hits per source and month within the claim's population, and the salaries of
-//! premium claims.
+//! In: a claim ([`Prediction`]) and, per month, its index rows ([`MonthRows`], through
+//! [`ClaimCollector::add_month`]). Out: postings, hits and than-hits per source and month within the claim's
+//! population, and the salaries of premium claims.
 //!
-//! Why two ways in: `check` feeds every index row to every claim (40 built-in claims). Comparing each row's keyword
-//! and role names with each claim's lists, and looking up its source and month cell by name, was over half of a
-//! `check`'s CPU on 100 copies of the HN index (`perf record`: the collector 35%, `memcmp` 19%). A [`MonthRows`]
-//! holds a month's rows with their names turned into small numbers once ([`Vocabulary`]: only the names some claim
-//! lists, since no other name can decide anything), and each collector turns its lists into a flag table once, so a
-//! row costs a table look-up per keyword. Both ways give the same data (a proptest in this module checks it).
+//! Why numbered rows: `check` feeds every index row to every claim (40 built-in claims). Comparing each row's
+//! keyword and role names with each claim's lists, and looking up its source and month cell by name, was over half
+//! of a `check`'s CPU on 100 copies of the HN index (`perf record`: the collector 35%, `memcmp` 19%). A
+//! [`MonthRows`] holds a month's rows with their names turned into small numbers once ([`Vocabulary`]: only the
+//! names some claim lists, since no other name can decide anything), and each collector turns its lists into a flag
+//! table once, so a row costs a table look-up per keyword. The tests keep the name-by-name reading as the
+//! reference and check the two against each other on generated claims and rows.
 //! A premium claim keeps its salaries in id order (its bootstrap resamples them by position), so a month's rows
 //! may come in any order, and the analysis no longer sorts every month by id (on 100 copies of the HN index,
 //! `check` 6.9 to 5.9 s and peak RSS 383 to 223 MiB, `report` 13.8 to 12.6 s and 527 to 474 MiB, the same output).
@@ -19,62 +19,28 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{ClaimData, Kind, MonthPoint, Prediction, SalaryObs};
 
-/// What [`collect`] needs to know about one posting.
-#[derive(Debug, Clone, Copy)]
-pub struct PostingFacts<'a> {
-    /// Source of the posting (`hn`, `greenhouse`, ...).
-    pub source: &'a str,
-    /// `YYYY-MM`.
-    pub month: &'a str,
-    /// Matched keyword ids.
-    pub keywords: &'a [String],
-    /// Classified roles.
-    pub roles: &'a [String],
-    /// `(annual salary, currency)` when the posting states one.
-    pub salary: Option<(f64, &'a str)>,
-    /// Seniority label from the title ("" when unknown).
-    pub seniority: &'a str,
-}
-
-/// Builds a claim's [`ClaimData`] from per-posting facts: applies the population filters (`among`,
-/// `within_roles`), counts postings, hits and than-hits per source and month, and keeps salaries (premium
-/// claims). Points come out sorted by (source, month). The window is *not* applied here (evaluation does it).
-pub fn collect<'a>(pred: &Prediction, postings: impl IntoIterator<Item = PostingFacts<'a>>) -> ClaimData {
-    let mut c = ClaimCollector::new(pred);
-    for f in postings {
-        c.add(&f);
-    }
-    c.finish()
-}
-
-/// [`collect`] one posting at a time, for callers that stream postings (or their index rows) and
-/// never hold them all.
+/// One claim's data, a month at a time, for callers that stream the index and never hold it all.
 #[derive(Debug, Clone)]
 pub struct ClaimCollector {
     pred: Prediction,
-    /// source → month → (postings, hits, than-hits). Nested so that counting a posting looks the
-    /// cell up by `&str` and allocates only for a new source or month (this runs per posting per claim).
+    /// source → month → (postings, hits, than-hits).
     counts: BTreeMap<String, BTreeMap<String, (u64, u64, u64)>>,
     salaries: Vec<SalaryObs>,
-    /// The claim's lists by vocabulary number, for [`ClaimCollector::add_month`] (empty from [`ClaimCollector::new`]).
+    /// The claim's lists by vocabulary number.
     flags: Flags,
 }
 
 impl ClaimCollector {
-    pub fn new(pred: &Prediction) -> Self {
-        ClaimCollector { pred: pred.clone(), counts: Default::default(), salaries: Vec::new(), flags: Flags::default() }
+    /// A collector of `pred` over rows numbered by `vocab` (which must know `pred`'s names: [`Vocabulary::new`] of
+    /// a list that includes it).
+    pub fn new(pred: &Prediction, vocab: &Vocabulary) -> Self {
+        let flags = Flags::new(pred, vocab);
+        ClaimCollector { pred: pred.clone(), counts: Default::default(), salaries: Vec::new(), flags }
     }
 
-    /// A collector that also takes [`MonthRows`] numbered by `vocab` (which must know `pred`'s names:
-    /// [`Vocabulary::new`] of a list that includes it).
-    pub fn with_vocabulary(pred: &Prediction, vocab: &Vocabulary) -> Self {
-        ClaimCollector { flags: Flags::new(pred, vocab), ..ClaimCollector::new(pred) }
-    }
-
-    /// Counts one month's rows, as [`ClaimCollector::add`] of each row in turn would with the rows in id order
-    /// (the counts do not depend on the order; a premium claim's salaries are kept in id order, rows with equal
-    /// ids in the order given). Needs a collector made by
-    /// [`ClaimCollector::with_vocabulary`] with the vocabulary the rows were numbered by.
+    /// Counts one month's rows (numbered by this collector's vocabulary): the postings in the claim's population
+    /// (`among`, `within_roles`), their hits and than-hits per source, and for a premium claim the stated salaries,
+    /// in id order (rows with equal ids in the order given; the counts do not depend on the order).
     pub fn add_month(&mut self, month: &str, rows: &MonthRows) {
         let pred = &self.pred;
         let (need_among, need_within) = (!pred.among.is_empty(), !pred.within_roles.is_empty());
@@ -121,45 +87,7 @@ impl ClaimCollector {
         }
     }
 
-    /// Counts one posting (if it is in the claim's population).
-    pub fn add(&mut self, f: &PostingFacts<'_>) {
-        let pred = &self.pred;
-        let any = |have: &[String], want: &[String]| want.iter().any(|w| have.contains(w));
-        if !pred.among.is_empty() && !any(f.keywords, &pred.among) {
-            return;
-        }
-        if !pred.within_roles.is_empty() && !any(f.roles, &pred.within_roles) {
-            return;
-        }
-        let hit = any(f.keywords, &pred.keywords) || any(f.roles, &pred.roles);
-        let than = any(f.keywords, &pred.than) || any(f.roles, &pred.than_roles);
-        let months = match self.counts.get_mut(f.source) {
-            Some(m) => m,
-            None => self.counts.entry(f.source.to_string()).or_default(),
-        };
-        let e = match months.get_mut(f.month) {
-            Some(e) => e,
-            None => months.entry(f.month.to_string()).or_default(),
-        };
-        e.0 += 1;
-        e.1 += hit as u64;
-        e.2 += than as u64;
-        if pred.kind == Kind::Premium
-            && let Some((annual, currency)) = f.salary
-            && annual.is_finite()
-            && annual > 0.0
-        {
-            self.salaries.push(SalaryObs {
-                source: f.source.to_string(),
-                month: f.month.to_string(),
-                annual,
-                currency: currency.to_string(),
-                seniority: f.seniority.to_string(),
-                treated: hit,
-            });
-        }
-    }
-
+    /// The claim's data: points sorted by (source, month); the window is *not* applied here (evaluation does it).
     pub fn finish(self) -> ClaimData {
         let comparative = matches!(self.pred.kind, Kind::Above | Kind::AsCommonAs);
         ClaimData {
@@ -193,9 +121,9 @@ impl Vocabulary {
     pub fn new(preds: &[Prediction]) -> Self {
         let mut v = Vocabulary::default();
         for p in preds {
-            for k in p.keywords.iter().chain(&p.than).chain(&p.among) {
+            for k in p.keyword_ids() {
                 let n = v.keywords.len() as u32;
-                v.keywords.entry(k.clone()).or_insert(n);
+                v.keywords.entry(k.to_string()).or_insert(n);
             }
             for r in p.roles.iter().chain(&p.than_roles).chain(&p.within_roles) {
                 let n = v.roles.len() as u32;
@@ -357,6 +285,89 @@ mod tests {
         (source, month, names(), names(), salary, seniority, "[a-c]{1,2}")
     }
 
+    /// The reference: each row's names compared with the claim's lists, rows in (month, id) order, as `check`
+    /// counted before rows were numbered.
+    fn reference(pred: &Prediction, rows: &[Row]) -> ClaimData {
+        let mut by_id = rows.to_vec();
+        by_id.sort_by(|a, b| (&a.1, &a.6).cmp(&(&b.1, &b.6)));
+        let any = |have: &[String], want: &[String]| want.iter().any(|w| have.contains(w));
+        let mut counts: BTreeMap<(String, String), (u64, u64, u64)> = BTreeMap::new();
+        let mut salaries = Vec::new();
+        for (source, month, keywords, roles, salary, seniority, _) in &by_id {
+            if (!pred.among.is_empty() && !any(keywords, &pred.among))
+                || (!pred.within_roles.is_empty() && !any(roles, &pred.within_roles))
+            {
+                continue;
+            }
+            let hit = any(keywords, &pred.keywords) || any(roles, &pred.roles);
+            let than = any(keywords, &pred.than) || any(roles, &pred.than_roles);
+            let e = counts.entry((source.clone(), month.clone())).or_default();
+            e.0 += 1;
+            e.1 += hit as u64;
+            e.2 += than as u64;
+            if let Some((annual, currency)) =
+                salary.clone().filter(|s| pred.kind == Kind::Premium && s.0.is_finite() && s.0 > 0.0)
+            {
+                let (source, month, seniority) = (source.clone(), month.clone(), seniority.clone());
+                salaries.push(SalaryObs { source, month, annual, currency, seniority, treated: hit });
+            }
+        }
+        let comparative = matches!(pred.kind, Kind::Above | Kind::AsCommonAs);
+        let months = counts
+            .into_iter()
+            .map(|((source, month), (postings, hits, than))| MonthPoint {
+                source,
+                month,
+                postings,
+                hits,
+                than_hits: comparative.then_some(than),
+            })
+            .collect();
+        ClaimData { months, salaries }
+    }
+
+    /// `rows` (sorted by month) fed to a collector of `pred` a month at a time.
+    fn by_month(pred: &Prediction, vocab: &Vocabulary, rows: &[Row]) -> ClaimData {
+        let mut c = ClaimCollector::new(pred, vocab);
+        for chunk in rows.chunk_by(|a, b| a.1 == b.1) {
+            let mut m = MonthRows::default();
+            for r in chunk {
+                let (kw, roles) = (r.2.iter().map(String::as_str), r.3.iter().map(String::as_str));
+                m.push(vocab, &r.6, &r.0, kw, roles, r.4.as_ref().map(|(a, c)| (*a, c.as_str())), &r.5);
+            }
+            c.add_month(&chunk[0].1, &m);
+        }
+        c.finish()
+    }
+
+    fn row_of(source: &str, month: &str, keywords: &[&str], roles: &[&str]) -> Row {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        (source.into(), month.into(), names(keywords), names(roles), None, String::new(), String::new())
+    }
+
+    #[test]
+    fn collect_applies_population_and_counts() {
+        let mut p = Prediction::new("x", Kind::Above, &["typescript"]);
+        p.than = vec!["javascript".into()];
+        p.within_roles = vec!["backend".into()];
+        let mut rows = vec![
+            row_of("hn", "2024-02", &["typescript"], &["backend"]),
+            row_of("hn", "2024-01", &["javascript"], &["backend"]),
+            row_of("hn", "2024-01", &["typescript"], &["frontend"]),
+        ];
+        rows.sort_by(|a, b| a.1.cmp(&b.1));
+        let d = by_month(&p, &Vocabulary::new(std::slice::from_ref(&p)), &rows);
+        assert_eq!(d.months.len(), 2);
+        assert_eq!(
+            d.months[0],
+            MonthPoint { source: "hn".into(), month: "2024-01".into(), postings: 1, hits: 0, than_hits: Some(1) }
+        );
+        assert_eq!(
+            d.months[1],
+            MonthPoint { source: "hn".into(), month: "2024-02".into(), postings: 1, hits: 1, than_hits: Some(0) }
+        );
+    }
+
     proptest! {
         #[test]
         fn a_month_of_rows_counts_as_its_rows_one_by_one(
@@ -365,28 +376,9 @@ mod tests {
         ) {
             // Months in order, rows of a month in any order; the reference takes them by id (stable).
             rows.sort_by(|a, b| a.1.cmp(&b.1));
-            let mut by_id = rows.clone();
-            by_id.sort_by(|a, b| (&a.1, &a.6).cmp(&(&b.1, &b.6)));
             let vocab = Vocabulary::new(&preds);
             for pred in &preds {
-                let mut one = ClaimCollector::new(pred);
-                for r in &by_id {
-                    let salary = r.4.as_ref().map(|(a, c)| (*a, c.as_str()));
-                    one.add(&PostingFacts {
-                        source: &r.0, month: &r.1, keywords: &r.2, roles: &r.3, salary, seniority: &r.5,
-                    });
-                }
-                let mut by_month = ClaimCollector::with_vocabulary(pred, &vocab);
-                for chunk in rows.chunk_by(|a, b| a.1 == b.1) {
-                    let mut m = MonthRows::default();
-                    for r in chunk {
-                        let kw = r.2.iter().map(String::as_str);
-                        let roles = r.3.iter().map(String::as_str);
-                        m.push(&vocab, &r.6, &r.0, kw, roles, r.4.as_ref().map(|(a, c)| (*a, c.as_str())), &r.5);
-                    }
-                    by_month.add_month(&chunk[0].1, &m);
-                }
-                let (a, b) = (one.finish(), by_month.finish());
+                let (a, b) = (reference(pred, &rows), by_month(pred, &vocab, &rows));
                 prop_assert_eq!(&a.months, &b.months);
                 prop_assert_eq!(a.salaries.len(), b.salaries.len());
                 for (x, y) in a.salaries.iter().zip(&b.salaries) {

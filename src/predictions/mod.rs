@@ -69,7 +69,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub use crate::posting::{month_index, month_name};
-pub use collector::{ClaimCollector, MonthRows, PostingFacts, Vocabulary, collect};
+pub use collector::{ClaimCollector, MonthRows, Vocabulary};
 pub use verdict::{ClaimWindow, Evaluation, Heterogeneity, SeriesPoint, SourceRow, evaluate, evaluate_all};
 
 /// Family-wise significance level for verdicts (after Holm).
@@ -659,31 +659,5 @@ mod tests {
         assert_eq!(month_name(2024 * 12 + 11), "2024-12");
         assert_eq!(month_index("2024-13"), None);
         assert_eq!(month_index("2024-1"), None);
-    }
-
-    #[test]
-    fn collect_applies_population_and_counts() {
-        let mut p = Prediction::new("x", Kind::Above, &["typescript"]);
-        p.than = vec!["javascript".into()];
-        p.within_roles = vec!["backend".into()];
-        let ts = vec!["typescript".to_string()];
-        let js = vec!["javascript".to_string()];
-        let be = vec!["backend".to_string()];
-        let fe = vec!["frontend".to_string()];
-        let facts = [
-            PostingFacts { source: "hn", month: "2024-02", keywords: &ts, roles: &be, salary: None, seniority: "" },
-            PostingFacts { source: "hn", month: "2024-01", keywords: &js, roles: &be, salary: None, seniority: "" },
-            PostingFacts { source: "hn", month: "2024-01", keywords: &ts, roles: &fe, salary: None, seniority: "" },
-        ];
-        let d = collect(&p, facts);
-        assert_eq!(d.months.len(), 2);
-        assert_eq!(
-            d.months[0],
-            MonthPoint { source: "hn".into(), month: "2024-01".into(), postings: 1, hits: 0, than_hits: Some(1) }
-        );
-        assert_eq!(
-            d.months[1],
-            MonthPoint { source: "hn".into(), month: "2024-02".into(), postings: 1, hits: 1, than_hits: Some(0) }
-        );
     }
 }
