@@ -220,7 +220,7 @@ struct Salaried {
 }
 
 /// A claim's lists as flags per vocabulary number.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Flags {
     keywords: Vec<u8>,
     roles: Vec<u8>,
@@ -346,7 +346,7 @@ mod tests {
     }
 
     #[test]
-    fn collect_applies_population_and_counts() {
+    fn add_month_applies_population_and_counts() {
         let mut p = Prediction::new("x", Kind::Above, &["typescript"]);
         p.than = vec!["javascript".into()];
         p.within_roles = vec!["backend".into()];
