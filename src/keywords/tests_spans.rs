@@ -92,6 +92,11 @@ fn awkward() -> Taxonomy {
 
 /// Forms in random case, glued to word bytes or separated, with non-ASCII text between.
 fn text_from(forms: Vec<String>) -> impl Strategy<Value = String> {
+    text_of(forms, 24)
+}
+
+/// [`text_from`] of up to `pieces` pieces.
+fn text_of(forms: Vec<String>, pieces: usize) -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         4 => (prop::sample::select(forms), 0u8..4).prop_map(|(f, case)| match case {
             0 => f,
@@ -101,7 +106,7 @@ fn text_from(forms: Vec<String>) -> impl Strategy<Value = String> {
         }),
         3 => prop::sample::select(SEPARATORS.to_vec()).prop_map(str::to_string),
     ];
-    prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+    prop::collection::vec(piece, 0..pieces).prop_map(|v| v.concat())
 }
 
 fn forms_of(tax: &Taxonomy) -> Vec<String> {
@@ -126,6 +131,20 @@ fn spans_equal_the_reference_on_edge_cases() {
     }
 }
 
+/// Texts long enough to be scanned as two halves, with a form across the middle at every offset.
+#[test]
+fn spans_across_the_middle_of_a_long_text_equal_the_reference() {
+    let (m, re) = both(&awkward());
+    for form in ["amazon s3", ".net core", "node.js", "c#", "go-lang", "C++ 20"] {
+        for pad in 0..form.len() + 2 {
+            let half = "x ".repeat(super::spans::SPLIT_MIN / 2);
+            let t = format!("{}{}{form} go{half}", &half[..half.len() - pad], " ".repeat(pad.min(1)));
+            assert!(t.len() >= super::spans::SPLIT_MIN);
+            assert_eq!(m.candidate_spans(&t), reference_spans(&re, &t), "{form:?} at {pad}");
+        }
+    }
+}
+
 #[test]
 fn an_empty_pattern_is_rejected() {
     let toml = "[[keyword]]\nid = \"x\"\nlabel = \"X\"\ncategory = \"language\"\npatterns = ['x?']\n";
@@ -139,6 +158,16 @@ proptest! {
     /// The built-in taxonomy: the same spans as the combined regex.
     #[test]
     fn builtin_spans_equal_the_reference(t in text_from(forms_of(&Taxonomy::builtin().expect("taxonomy")))) {
+        static M: std::sync::LazyLock<(Matcher, regex::Regex)> =
+            std::sync::LazyLock::new(|| both(&Taxonomy::builtin().expect("taxonomy")));
+        prop_assert_eq!(M.0.candidate_spans(&t), reference_spans(&M.1, &t));
+    }
+
+    /// The built-in taxonomy on texts long enough to be scanned as two halves.
+    #[test]
+    fn builtin_spans_of_long_texts_equal_the_reference(
+        t in text_of(forms_of(&Taxonomy::builtin().expect("taxonomy")), 400)
+    ) {
         static M: std::sync::LazyLock<(Matcher, regex::Regex)> =
             std::sync::LazyLock::new(|| both(&Taxonomy::builtin().expect("taxonomy")));
         prop_assert_eq!(M.0.candidate_spans(&t), reference_spans(&M.1, &t));
