@@ -29,6 +29,7 @@ pub fn run_html(cli: &Cli, args: &IngestHtmlArgs) -> anyhow::Result<ExitCode> {
     print_summary(cli, &sum, args.common.json)?;
     // A dataset with unreadable parts was written to without knowing their postings: exit 1.
     let damaged = if store.damaged().is_empty() { crate::exit::OK } else { crate::exit::PARTIAL };
+    store.close_at_exit();
     Ok(ExitCode::from(sum.exit_code().max(damaged)))
 }
 

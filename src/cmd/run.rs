@@ -100,7 +100,7 @@ pub fn run(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
         failed |= !write_report(&data, &cfg, cli.quiet)?;
         report = Some(cfg.reports.display().to_string());
     }
-    drop(store);
+    store.close_at_exit();
     let interrupted = STOP.load(Ordering::SeqCst);
 
     let code = if failed || interrupted { crate::exit::PARTIAL } else { crate::exit::OK };
