@@ -27,6 +27,19 @@ pub fn temp_file_in(dir: &Path, prefix: &str, suffix: &str) -> std::io::Result<N
     b.tempfile_in(dir)
 }
 
+/// [`temp_file_in`], creating `dir` and its parents first when it does not exist. It tries the file
+/// first: nearly every part file goes to a month directory that exists already, and a `mkdir` of an
+/// existing directory before each one was 0.7% of an ingest's samples in `perf record` (2026-12-04).
+pub fn temp_file_in_new_dir(dir: &Path, prefix: &str, suffix: &str) -> std::io::Result<NamedTempFile> {
+    match temp_file_in(dir, prefix, suffix) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir)?;
+            temp_file_in(dir, prefix, suffix)
+        }
+        other => other,
+    }
+}
+
 /// Flushes `tmp` to disk and renames it over `dest` (same directory, so the rename is atomic).
 pub fn persist_atomic(tmp: NamedTempFile, dest: &Path) -> std::io::Result<()> {
     tmp.as_file().sync_all()?;
@@ -53,6 +66,22 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
 
     use super::*;
+
+    #[test]
+    fn a_temp_file_in_a_new_dir_creates_the_dir_and_its_parents() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("postings").join("month=2024-03");
+        assert!(temp_file_in(&dir, ".part-", ".tmp").is_err());
+        let tmp = temp_file_in_new_dir(&dir, ".part-", ".tmp").unwrap();
+        assert_eq!(tmp.path().parent(), Some(dir.as_path()));
+        // The directory exists now: the next file goes straight in.
+        let again = temp_file_in_new_dir(&dir, ".part-", ".tmp").unwrap();
+        assert_ne!(again.path(), tmp.path());
+        // A path under a file is an error, not a loop.
+        let file = root.path().join("f");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(temp_file_in_new_dir(&file.join("sub"), ".part-", ".tmp").is_err());
+    }
 
     #[test]
     fn written_files_replace_the_old_and_leave_no_temp() {

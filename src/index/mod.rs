@@ -388,10 +388,9 @@ pub fn index_frame(
 }
 
 /// Writes an index frame atomically to `dest` (hidden temp file in the same directory, then
-/// rename), its keyword counts in the footer ([`counts`]). Every index write goes through here.
+/// rename; the directory is created when missing), its keyword counts in the footer ([`counts`]).
+/// Every index write goes through here.
 pub fn write_atomic(dest: &Path, df: &mut DataFrame) -> Result<(), IndexError> {
-    let dir = dest.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(io_err(dir))?;
     let footer = counts::footer_entry(df).map_err(|source| IndexError::Parquet { path: dest.to_path_buf(), source })?;
     static BEFORE: AtomicUsize = AtomicUsize::new(0);
     static AFTER: AtomicUsize = AtomicUsize::new(0);

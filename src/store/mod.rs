@@ -402,10 +402,9 @@ pub fn new_part_name(who: &str) -> String {
 /// percent more for 39 MB).
 const ZSTD_LEVEL: i32 = 1;
 
-/// Writes `df` as `dir/name` atomically: a hidden temp file in `dir`, flushed and synced, then
-/// renamed. Returns the path written.
+/// Writes `df` as `dir/name` atomically: a hidden temp file in `dir` (created when missing), flushed
+/// and synced, then renamed. Returns the path written.
 pub fn write_frame(dir: &Path, name: &str, df: &mut DataFrame) -> Result<PathBuf, StoreError> {
-    fs::create_dir_all(dir).map_err(io_err(dir))?;
     let dest = dir.join(name);
     write_part_file(df, &dest)?;
     Ok(dest)
@@ -578,7 +577,7 @@ pub fn write_parquet_atomic_with(
     footer: Vec<(String, String)>,
 ) -> Result<(), StoreError> {
     let dir = dest.parent().unwrap_or(Path::new("."));
-    let tmp = crate::fsutil::temp_file_in(dir, prefix, ".tmp").map_err(io_err(dir))?;
+    let tmp = crate::fsutil::temp_file_in_new_dir(dir, prefix, ".tmp").map_err(io_err(dir))?;
     {
         let mut w = std::io::BufWriter::new(tmp.as_file());
         encode::write_parquet(df, &mut w, compression.into(), footer)
