@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use regex::Regex;
 use serde::Serialize;
 
+use super::phrases::Phrases;
 use super::spans::{Span, Spans, is_word};
 use super::{Keyword, KeywordError, Taxonomy};
 
@@ -137,8 +138,8 @@ struct Term {
 
 #[derive(Debug, Clone, Default)]
 struct Rules {
-    exclude: Vec<Vec<u8>>,
-    soft_exclude: Vec<Vec<u8>>,
+    exclude: Phrases,
+    soft_exclude: Phrases,
     exclude_before: Vec<Vec<u8>>,
     exclude_after: Vec<Vec<u8>>,
     before: Vec<Vec<u8>>,
@@ -221,7 +222,7 @@ fn eq_at(hay: &[u8], at: usize, needle: &[u8]) -> bool {
 
 /// `needle` at `at` with word boundaries at both ends (where the needle itself starts/ends with a word char).
 #[inline]
-fn bounded_at(hay: &[u8], at: usize, needle: &[u8]) -> bool {
+pub(super) fn bounded_at(hay: &[u8], at: usize, needle: &[u8]) -> bool {
     if !eq_at(hay, at, needle) {
         return false;
     }
@@ -300,8 +301,8 @@ fn rules_of(tax: &Taxonomy) -> Vec<Rules> {
             requires.sort_unstable();
             requires.dedup();
             Rules {
-                exclude: lower_all(&k.exclude),
-                soft_exclude: lower_all(&k.soft_exclude),
+                exclude: Phrases::new(lower_all(&k.exclude)),
+                soft_exclude: Phrases::new(lower_all(&k.soft_exclude)),
                 exclude_before: lower_all(&k.exclude_before),
                 exclude_after: lower_all(&k.exclude_after),
                 before: lower_all(&k.before),
@@ -514,14 +515,8 @@ impl Matcher {
     /// An exclusion that vetoes the span `[s, e)` of keyword `kw`.
     fn veto(&self, kw: usize, text: &[u8], s: usize, e: usize) -> Option<String> {
         let r = &self.rules[kw];
-        for p in &r.exclude {
-            // an occurrence at q overlaps [s, e) when q < e and q + len > s
-            let lo = (s + 1).saturating_sub(p.len());
-            for q in lo..e {
-                if bounded_at(text, q, p) {
-                    return Some(format!("exclude {:?}", String::from_utf8_lossy(p)));
-                }
-            }
+        if let Some(p) = r.exclude.over(text, s, e) {
+            return Some(format!("exclude {:?}", String::from_utf8_lossy(p)));
         }
         for p in &r.exclude_before {
             if s >= p.len() && eq_at(text, s - p.len(), p) {
@@ -538,13 +533,8 @@ impl Matcher {
 
     /// A `soft_exclude` phrase overlapping `[s, e)`.
     fn soft_veto(&self, kw: usize, text: &[u8], s: usize, e: usize) -> Option<String> {
-        for p in &self.rules[kw].soft_exclude {
-            let lo = (s + 1).saturating_sub(p.len());
-            if (lo..e).any(|q| bounded_at(text, q, p)) {
-                return Some(format!("soft_exclude {:?}", String::from_utf8_lossy(p)));
-            }
-        }
-        None
+        let p = self.rules[kw].soft_exclude.over(text, s, e)?;
+        Some(format!("soft_exclude {:?}", String::from_utf8_lossy(p)))
     }
 
     /// Why weak hit `j` counts (`Ok`), or why not (`Err`).

@@ -60,6 +60,7 @@
 mod ids;
 pub mod jsonl;
 pub mod matcher;
+mod phrases;
 mod spans;
 
 use std::collections::{HashMap, HashSet};
