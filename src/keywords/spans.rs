@@ -83,8 +83,8 @@ impl Spans {
         let b = text.as_bytes();
         let mut cands: Vec<Span> = Vec::new();
         self.occurrences(b, |s, e, key| {
-            let bounded = !(s > 0 && is_word(b[s - 1])) && !(e < b.len() && is_word(b[e]));
-            if bounded && fits(key, &b[s..e]) {
+            let glued = (s > 0 && is_word(b[s - 1])) || (e < b.len() && is_word(b[e]));
+            if !glued && fits(key, &b[s..e]) {
                 cands.push(Span { start: s, end: e, literal: Some(key) });
             }
         });
