@@ -265,13 +265,13 @@ impl FactsCache {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// [`facts`] of every row, in order: from the cache when its inputs were seen before (under one
-    /// lock), the others computed on all cores and then kept. An ingest finds every new posting's facts
-    /// here already (prepared on its parse worker), so the part writer only hashes and looks up, with no
-    /// task per row on the rayon pool and no copy of the facts (the cache holds them in an `Arc`). Against 1606f7f, which looked up each
-    /// row from a rayon task and cloned its facts: 10 interleaved rounds of an ingest of the saved HN pages
-    /// (3 s pause before each run), median wall 0.97 against 1.02 s and median CPU 1.83 against 1.90 s,
-    /// lower wall time in 6 of 10 and equal in 1 (2026-12-04).
+    /// [`facts`] of every row, in order: from the cache when its inputs were seen before (under one lock), the
+    /// others computed on all cores and then kept. An ingest finds every new posting's facts here already (prepared
+    /// on its parse worker), so the part writer only hashes and looks up, with no task per row on the rayon pool
+    /// and no copy of the facts (the cache holds them in an `Arc`). Against 1606f7f, which looked up each row from
+    /// a rayon task and cloned its facts: 10 interleaved rounds of an ingest of the saved HN pages (3 s pause
+    /// before each run), median wall 0.97 against 1.02 s and median CPU 1.83 against 1.90 s, lower wall time in 6
+    /// of 10 and equal in 1 (2026-12-04).
     pub fn facts_of_all(&self, matcher: &Matcher, rows: &[PostingView<'_>]) -> Vec<Arc<Facts>> {
         let keys: Vec<u128> = rows.iter().map(facts_key).collect();
         let mut out: Vec<Option<Arc<Facts>>> = {

@@ -7,17 +7,17 @@
 //! `(?-u:\b{start-half})(?:PATTERNS|LITERALS, longest first)(?-u:\b{end-half})`, which is how the
 //! matcher found them before; `tests_spans.rs` checks the two against each other on generated texts.
 //!
-//! How: one Aho–Corasick DFA (the `aho-corasick` crate's `dfa::DFA`: ASCII case-insensitive, every
-//! occurrence, overlapping) over all literal keys, stepped through its `Automaton` interface over the two
-//! halves of a text at once (see [`Spans::occurrences`]). An occurrence with an ASCII word byte just before or just after it is dropped, as is
-//! one whose case the caller says fits none of its key's forms (`GO` for a key whose only form is the exact
-//! `Go`). The rest are sorted by start, longest first, and taken from the left, each resuming after the last
-//! span taken. Keyword patterns (rare: one in the built-in taxonomy) run as a regex of their own from where the
-//! last span ended; a pattern span beats a literal one that starts at the same byte, as it comes first in the
-//! alternation. Why not the one regex: its lazy DFA built its states again in every thread's cache, and every
-//! match needed a reverse scan for its start; this is about a sixth less user CPU for `match --jsonl` (median
-//! 0.70 against 0.85 s) (README, Benchmarks). A hand-written DFA that only lets a form start after a non-word
-//! byte was tried: at most about 5% faster on `match --jsonl`, not worth keeping an automaton by hand.
+//! How: one Aho–Corasick DFA (the `aho-corasick` crate's `dfa::DFA`: ASCII case-insensitive, every occurrence,
+//! overlapping) over all literal keys, stepped through its `Automaton` interface over the two halves of a text at
+//! once (see [`Spans::occurrences`]). An occurrence with an ASCII word byte just before or just after it is
+//! dropped, as is one whose case the caller says fits none of its key's forms (`GO` for a key whose only form is
+//! the exact `Go`). The rest are sorted by start, longest first, and taken from the left, each resuming after the
+//! last span taken. Keyword patterns (rare: one in the built-in taxonomy) run as a regex of their own from where
+//! the last span ended; a pattern span beats a literal one that starts at the same byte, as it comes first in the
+//! alternation. Why not the one regex: its lazy DFA built its states again in every thread's cache, and every match
+//! needed a reverse scan for its start; this is about a sixth less user CPU for `match --jsonl` (median 0.70
+//! against 0.85 s) (README, Benchmarks). A hand-written DFA that only lets a form start after a non-word byte was
+//! tried: at most about 5% faster on `match --jsonl`, not worth keeping an automaton by hand.
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
