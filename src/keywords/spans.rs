@@ -114,13 +114,7 @@ impl Spans {
         };
         let mid = n / 2;
         if n < SPLIT_MIN.max(4 * self.longest) {
-            let mut sid = self.start;
-            for (i, &c) in b.iter().enumerate() {
-                sid = dfa.next_state(Anchored::No, sid, c);
-                if dfa.is_match(sid) {
-                    report(sid, i + 1);
-                }
-            }
+            self.step(self.start, b, 0, 0, &mut report);
             return;
         }
         let (first, second) = (&b[..mid], &b[mid + 1 - self.longest.max(1)..]);
@@ -138,10 +132,16 @@ impl Spans {
                 }
             }
         }
-        for (i, &d) in second.iter().enumerate().skip(first.len()) {
-            y = dfa.next_state(Anchored::No, y, d);
-            if dfa.is_match(y) && offset + i + 1 > mid {
-                report(y, offset + i + 1);
+        self.step(y, &second[first.len()..], offset + first.len(), mid, &mut report);
+    }
+
+    /// Steps the DFA from `sid` over `bytes`, which start at offset `at` of the text, and reports each match
+    /// state that ends after offset `after`.
+    fn step(&self, mut sid: StateID, bytes: &[u8], at: usize, after: usize, report: &mut impl FnMut(StateID, usize)) {
+        for (i, &c) in bytes.iter().enumerate() {
+            sid = self.dfa.next_state(Anchored::No, sid, c);
+            if self.dfa.is_match(sid) && at + i + 1 > after {
+                report(sid, at + i + 1);
             }
         }
     }
