@@ -449,8 +449,7 @@ fn describe(data: &Path, fp: &str, tax: &Taxonomy) -> Result<(), IndexError> {
 
 fn write_text_atomic(dest: &Path, text: &str) -> Result<(), IndexError> {
     let dir = dest.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let mut tmp = crate::fsutil::temp_file_in(dir, ".idx-", ".tmp").map_err(io_err(dir))?;
+    let mut tmp = crate::fsutil::temp_file_in_new_dir(dir, ".idx-", ".tmp").map_err(io_err(dir))?;
     tmp.write_all(text.as_bytes()).map_err(io_err(dest))?;
     crate::fsutil::persist_atomic(tmp, dest).map_err(|source| IndexError::Io { path: dest.to_path_buf(), source })?;
     Ok(())
