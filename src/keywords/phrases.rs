@@ -38,11 +38,6 @@ impl Phrases {
         Phrases { list, automaton, longest }
     }
 
-    /// The phrases, in list order.
-    pub(super) fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        self.list.iter().map(Vec::as_slice)
-    }
-
     /// The first phrase in list order with a bounded occurrence at an offset `q` that overlaps
     /// `[s, e)` (`q < e` and `q + len > s`).
     pub(super) fn over(&self, text: &[u8], s: usize, e: usize) -> Option<&[u8]> {
@@ -63,11 +58,12 @@ impl Phrases {
 
     /// [`Phrases::over`] phrase by phrase, offset by offset.
     fn over_one_by_one(&self, text: &[u8], s: usize, e: usize) -> Option<&[u8]> {
-        self.iter().find(|p| {
+        let p = self.list.iter().find(|p| {
             // an occurrence at q overlaps [s, e) when q < e and q + len > s
             let lo = (s + 1).saturating_sub(p.len());
             (lo..e).any(|q| bounded_at(text, q, p))
-        })
+        })?;
+        Some(p.as_slice())
     }
 }
 
