@@ -256,9 +256,10 @@ const READ_AHEAD_FILES: usize = 8;
 /// reported when its worker reads it.
 ///
 /// A worker's `read` used to wait for the disk whenever the kernel had dropped some of a file's pages:
-/// `perf record -e sched:sched_switch` of an ingest of the saved HN pages, run 5 s after they had
-/// all been read, counted 684 such waits in `read_file_into` (2026-12-04, this VM drops idle page
-/// cache within seconds). A scheduled ingest reads new files, which are rarely cached at all.
+/// `perf record -e sched:sched_switch` of an ingest of the saved HN pages, run soon after another
+/// ingest had read them all, counted 684 such waits in `read_file_into`, and 4 with read-ahead
+/// (2026-12-04; this VM drops idle page cache within seconds). A scheduled ingest reads new files,
+/// which are rarely cached at all.
 fn read_ahead(files: &[PathBuf], i: usize, advised: &AtomicUsize) {
     let upto = (i + 1 + READ_AHEAD_FILES).min(files.len());
     let from = advised.fetch_max(upto, Ordering::Relaxed);

@@ -278,10 +278,10 @@ impl Store {
 
     /// Ends a command's use of the store when the process exits next: the lock is released now, and
     /// the id sets and the part hook (the match index's facts of every posting this run matched) are
-    /// left to the process's exit instead of being freed entry by entry on one thread. After an
-    /// ingest of the saved HN pages, freeing them took the last 20-30 ms, about a twentieth of the
-    /// run's wall time after the last part was written (`perf record`, 2026-12-04). Dropping the
-    /// store instead does the same, only slower.
+    /// left to the process's exit instead of being freed entry by entry on one thread. In `perf record`
+    /// of an ingest of the saved HN pages, the main thread ran 29 ms past every other thread, most of
+    /// it freeing them; with this, 10 ms (2026-12-04). Dropping the store instead does the same, only
+    /// slower.
     pub fn close_at_exit(self) {
         let Store { writer, stored, added, on_part, .. } = self;
         drop(writer);
