@@ -47,9 +47,9 @@ pub struct SourceCounts {
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Counts an index frame (columns `source` and `keywords`). Runs at every index write, so it
-/// walks the flat list values ([`crate::analysis::read::Lists`]), counts in hash maps (sorted
-/// once at the end, not at every value: the ordered maps' string comparisons were 0.6% of an
-/// ingest's samples in `perf record`, 2026-12-04) and owns a name only once per source and
+/// walks the flat list values ([`crate::analysis::read::Lists`]), counts in hash maps sorted once
+/// at the end (with ordered maps at every value this was 0.7% of an ingest's samples in `perf
+/// record`, 2026-12-04, mostly string comparisons) and owns a name only once per source and
 /// keyword, not once per value.
 pub fn of_frame(df: &DataFrame) -> Result<PartCounts, PolarsError> {
     let source = df.column("source")?.str()?;
