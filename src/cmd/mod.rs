@@ -69,15 +69,11 @@ pub fn open_store(data: &Path, wait: bool) -> anyhow::Result<Result<Store, ExitC
     }
 }
 
-/// Ingest writes the match index of the built-in taxonomy next to each part it writes.
+/// Ingest writes the match index of the built-in taxonomy next to each part it writes (its matcher
+/// built while the ingest starts: [`crate::index::part_hook_in_background`]).
 pub fn attach_index_hook(s: &mut Store, data: &Path) {
-    let hook = crate::keywords::Taxonomy::builtin()
-        .map_err(|e| e.to_string())
-        .and_then(|tax| crate::index::part_hook(data, tax).map_err(|e| e.to_string()));
-    match hook {
-        Ok(h) => s.on_part_written(h),
-        Err(e) => tracing::warn!("no match index will be written at ingest: {e}"),
-    }
+    let tax = || crate::keywords::Taxonomy::builtin().map_err(|e| e.to_string());
+    s.on_part_written(crate::index::part_hook_in_background(data, tax));
 }
 
 /// Runs the analysis for an analysis command. `Err(code)` after saying why when there is nothing

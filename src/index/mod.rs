@@ -41,6 +41,7 @@ use serde::Serialize;
 use crate::keywords::{Matcher, Taxonomy};
 use crate::posting::{Posting, Salary};
 
+mod background;
 pub mod counts;
 
 /// Version of the per-posting extraction the index stores. Bump it when the matcher, the role
@@ -91,6 +92,7 @@ pub fn index_path(data: &Path, fp: &str, part: &Path) -> Option<PathBuf> {
 }
 
 pub use crate::store::month_of_part;
+pub use background::part_hook_in_background;
 
 /// One posting as the extractors see it.
 #[derive(Debug, Clone, Copy)]
