@@ -123,15 +123,23 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     (files, missing)
 }
 
+/// The directory test takes the entry's type from the directory listing, and stats only symbolic
+/// links (and entries of unknown type): a stat of every file read its inode, from the disk when the
+/// page cache had dropped it, on the one thread that runs before the parse workers start.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else { return };
-    let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
+    let mut entries: Vec<(PathBuf, Option<std::fs::FileType>)> =
+        rd.flatten().map(|e| (e.path(), e.file_type().ok())).collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (p, kind) in entries {
         if p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
             continue;
         }
-        if p.is_dir() {
+        let is_dir = match kind {
+            Some(k) if !k.is_symlink() => k.is_dir(),
+            _ => p.is_dir(),
+        };
+        if is_dir {
             walk(&p, out);
         } else if is_html_name(&p) {
             out.push(p);
@@ -464,6 +472,26 @@ fn add(sum: &mut IngestSummary, st: AppendStats) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn directories_are_walked_sorted_through_links_without_hidden_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for sub in ["b/2", "a", ".hidden", "c"] {
+            std::fs::create_dir_all(d.join(sub)).unwrap();
+        }
+        for f in ["b/2/y.html", "b/x.HTM", "a/z.html.gz", "a/notes.txt", ".hidden/h.html", "a/.h.html", "c/w.html"] {
+            std::fs::write(d.join(f), b"<html></html>").unwrap();
+        }
+        // A link to a directory is walked; a link to a page is a page.
+        std::os::unix::fs::symlink(d.join("c"), d.join("b/1")).unwrap();
+        std::os::unix::fs::symlink(d.join("c/w.html"), d.join("v.html")).unwrap();
+        let (files, missing) = collect_files(&[d.to_path_buf(), d.join("nope")]);
+        let rel: Vec<String> =
+            files.iter().map(|f| f.strip_prefix(d).unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(rel, ["a/z.html.gz", "b/1/w.html", "b/2/y.html", "b/x.HTM", "c/w.html", "v.html"]);
+        assert_eq!(missing, [d.join("nope").display().to_string()]);
+    }
 
     #[test]
     fn one_buffer_reads_file_after_file() {
