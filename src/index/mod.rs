@@ -19,10 +19,11 @@
 //!   with their sizes and they can be deleted at any time.
 //! - **Writes** are atomic (hidden `.idx-*.tmp` + rename; Snappy, [`COMPRESSION`]) and happen
 //!   without the writer lock: ingest writes one index part after each postings part
-//!   ([`part_hook`]); analysis commands call [`ensure_index`], which matches only the parts that
-//!   have no index file under the current fp; `compact` merges index parts with their parts. Two
-//!   readers building the same part rename identical content: the race is harmless. Readers ignore
-//!   temp files; the next lock holder removes leftovers ([`remove_temp_files`]).
+//!   ([`part_hook`]; `ingest html` builds its matcher in the background,
+//!   [`part_hook_in_background`]); analysis commands call [`ensure_index`], which matches only the
+//!   parts that have no index file under the current fp; `compact` merges index parts with their
+//!   parts. Two readers building the same part rename identical content: the race is harmless.
+//!   Readers ignore temp files; the next lock holder removes leftovers ([`remove_temp_files`]).
 //! - **Counts**: each part's footer also holds its postings and keyword counts per source
 //!   ([`counts`]), so counting reads (`trends`) read footers, not rows.
 //! - When the data directory is not writable, [`ensure_index`] matches in memory for this command
