@@ -117,20 +117,6 @@ mod tests {
             .collect()
     }
 
-    fn index_parts(data: &Path) -> usize {
-        fn walk(d: &Path) -> usize {
-            std::fs::read_dir(d).map_or(0, |es| {
-                es.flatten()
-                    .map(|e| {
-                        let p = e.path();
-                        if p.is_dir() { walk(&p) } else { usize::from(p.extension().is_some_and(|x| x == "parquet")) }
-                    })
-                    .sum()
-            })
-        }
-        walk(&data.join("index"))
-    }
-
     #[test]
     fn prepare_does_not_wait_for_the_build_and_every_part_gets_its_index_part() {
         let dir = tempfile::tempdir().unwrap();
@@ -145,7 +131,7 @@ mod tests {
         hook.prepare(&postings()[0]);
         go.send(()).unwrap();
         assert_eq!(s.append(postings()).unwrap().new, 2);
-        assert_eq!(index_parts(dir.path()), 2);
+        assert_eq!(crate::store::verify::index_files(dir.path()).len(), 2);
     }
 
     #[test]
@@ -156,7 +142,7 @@ mod tests {
         s.on_part_written(hook.clone());
         hook.prepare(&postings()[0]);
         assert_eq!(s.append(postings()).unwrap().new, 2);
-        assert_eq!(index_parts(dir.path()), 0);
+        assert_eq!(crate::store::verify::index_files(dir.path()).len(), 0);
         assert_eq!(crate::store::read_all(dir.path()).unwrap().len(), 2);
     }
 }
